@@ -1,0 +1,78 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export type Scope = 'read' | 'write' | 'admin';
+export const SCOPES: readonly Scope[] = ['read', 'write', 'admin'];
+
+const KEY_PREFIX = 'cg_';
+
+/**
+ * Keys are 256 random bits, so a fast SHA-256 is the right hash (a slow password hash buys
+ * nothing against brute force here and would cost every request). Only the hash is stored.
+ */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export type CreatedApiKey = { id: string; workspaceId: string; key: string; scopes: Scope[] };
+
+/** Creates a key and returns it in clear text: the only time it is ever available. */
+export async function createApiKey(
+  db: Kysely<Database>,
+  workspaceId: string,
+  scopes: readonly Scope[],
+  name = '',
+): Promise<CreatedApiKey> {
+  const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const row = await db
+    .insertInto('apiKeys')
+    .values({
+      workspaceId,
+      name,
+      keyPrefix: key.slice(0, KEY_PREFIX.length + 6),
+      keyHash: hashApiKey(key),
+      scopes: [...new Set(scopes)],
+    })
+    .returning(['id', 'workspaceId'])
+    .executeTakeFirstOrThrow();
+  return { id: row.id, workspaceId: row.workspaceId, key, scopes: [...new Set(scopes)] };
+}
+
+export type Principal = { keyId: string; workspaceId: string; scopes: Set<Scope> };
+
+/** The workspace and scopes of a live key, or undefined for an unknown or revoked one. */
+export async function authenticateApiKey(
+  db: Kysely<Database>,
+  key: string,
+): Promise<Principal | undefined> {
+  if (!key.startsWith(KEY_PREFIX) || key.length > 200) return undefined;
+  const row = await db
+    .selectFrom('apiKeys')
+    .select(['id', 'workspaceId', 'scopes'])
+    .where('keyHash', '=', hashApiKey(key))
+    .where('revokedAt', 'is', null)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { keyId: row.id, workspaceId: row.workspaceId, scopes: new Set(row.scopes as Scope[]) };
+}
+
+/** Revokes a key by id; true when a live key was revoked. */
+export async function revokeApiKey(db: Kysely<Database>, id: string): Promise<boolean> {
+  const result = await db
+    .updateTable('apiKeys')
+    .set({ revokedAt: new Date() })
+    .where('id', '=', id)
+    .where('revokedAt', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export function listApiKeys(db: Kysely<Database>, workspaceId: string) {
+  return db
+    .selectFrom('apiKeys')
+    .select(['id', 'name', 'keyPrefix', 'scopes', 'createdAt', 'revokedAt'])
+    .where('workspaceId', '=', workspaceId)
+    .orderBy('id')
+    .execute();
+}

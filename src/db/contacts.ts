@@ -1,0 +1,128 @@
+import { type RawBuilder, sql } from 'kysely';
+import { type ContactFilter, contactCondition } from './contact-filter.js';
+import { buildKeyset, type PageArgs, type SortField, type SortSpec } from './keyset.js';
+import { lowerContains } from './like.js';
+import { type Connection, countPartitioned, fetchPage, fetchPartitionedPages } from './paging.js';
+import type { Contact } from './schema.js';
+import type { WorkspaceScope } from './scope.js';
+
+export type ContactOrderField =
+  | 'NAME'
+  | 'EMAIL'
+  | 'PHONE'
+  | 'EXTERNAL_ID'
+  | 'CREATED_AT'
+  | 'UPDATED_AT'
+  | 'LAST_ACTIVITY_AT';
+
+/** Sort keys exactly as the migrations index them (see `nullableKeysetIndexes`). */
+const CONTACT_SORT: Record<ContactOrderField, SortField> = {
+  NAME: { column: 'contacts.name', key: 'lower(contacts.name) collate "C"', type: 'text', nullSentinel: "''" },
+  EMAIL: { column: 'contacts.email', key: 'contacts.email collate "C"', type: 'text', nullSentinel: "''" },
+  PHONE: { column: 'contacts.phone', key: 'contacts.phone collate "C"', type: 'text', nullSentinel: "''" },
+  EXTERNAL_ID: {
+    column: 'contacts.external_id',
+    key: 'contacts.external_id collate "C"',
+    type: 'text',
+    nullSentinel: "''",
+  },
+  CREATED_AT: { column: 'contacts.created_at', key: 'contacts.created_at', type: 'timestamptz' },
+  UPDATED_AT: { column: 'contacts.updated_at', key: 'contacts.updated_at', type: 'timestamptz' },
+  LAST_ACTIVITY_AT: {
+    column: 'contacts.last_activity_at',
+    key: 'contacts.last_activity_at',
+    type: 'timestamptz',
+    nullSentinel: `'-infinity'::timestamptz`,
+  },
+};
+
+export const DEFAULT_CONTACT_ORDER: SortSpec[] = [{ field: 'CREATED_AT', direction: 'DESC' }];
+
+export type ContactQuery = {
+  filter?: ContactFilter | null;
+  search?: string | null;
+  orderBy?: readonly SortSpec[] | null;
+};
+
+export type ContactLookup = { externalId?: string; email?: string; phone?: string };
+
+/** Scoped reads of contacts. */
+export function contactsRepository(scope: WorkspaceScope) {
+  const keysetFor = (orderBy?: readonly SortSpec[] | null) =>
+    buildKeyset(CONTACT_SORT, orderBy?.length ? orderBy : DEFAULT_CONTACT_ORDER, 'contacts.id');
+
+  function matching(query: ContactQuery) {
+    let q = scope.selectFrom('contacts').selectAll('contacts');
+    if (!query.filter?.includeDeleted) q = q.where('contacts.deletedAt', 'is', null);
+    if (query.filter) q = q.where(contactCondition(query.filter));
+    const search = query.search?.trim();
+    if (search) q = q.where(lowerContains(sql.raw('contacts.search_text'), search));
+    return q;
+  }
+
+  return {
+    /** Contacts by id in any state (deleted ones too): the loader behind `node` and nested edges. */
+    byIds(ids: readonly string[]): Promise<Contact[]> {
+      return scope
+        .selectFrom('contacts')
+        .selectAll()
+        .where('id', '=', sql<string>`any(${[...ids]}::bigint[])`)
+        .execute();
+    },
+
+    /** One live contact by id, external ID, email or phone (all given keys must match). */
+    async find(lookup: ContactLookup & { id?: string }, includeDeleted = false) {
+      let q = scope.selectFrom('contacts').selectAll();
+      if (lookup.id !== undefined) q = q.where('id', '=', lookup.id);
+      if (lookup.externalId !== undefined) q = q.where('externalId', '=', lookup.externalId);
+      if (lookup.email !== undefined) q = q.where('email', '=', lookup.email.trim().toLowerCase());
+      if (lookup.phone !== undefined) q = q.where('phone', '=', lookup.phone);
+      if (!includeDeleted) q = q.where('deletedAt', 'is', null);
+      // With includeDeleted, a live contact wins over deleted ones holding the same key.
+      return q.orderBy(sql`deleted_at is not null`).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    },
+
+    page(query: ContactQuery, args: PageArgs): Promise<Connection<Contact>> {
+      return fetchPage<Contact>(matching(query), keysetFor(query.orderBy), args);
+    },
+
+    /** `Organization.contacts` for many organizations at once. */
+    pagesByOrganization(ids: readonly string[], query: ContactQuery, args: PageArgs) {
+      return fetchPartitionedPages<Contact>(
+        scope.db,
+        ids,
+        (key) => matching(query).where(sql<boolean>`contacts.organization_id = ${key}`),
+        keysetFor(query.orderBy),
+        args,
+      );
+    },
+
+    countByOrganization(ids: readonly string[], query: ContactQuery) {
+      return countPartitioned(scope.db, ids, (key) =>
+        matching(query).where(sql<boolean>`contacts.organization_id = ${key}`),
+      );
+    },
+
+    /** `Label.contacts` for many labels at once. */
+    pagesByLabel(ids: readonly string[], query: ContactQuery, args: PageArgs) {
+      return fetchPartitionedPages<Contact>(
+        scope.db,
+        ids,
+        (key) => matching(query).where(hasLabel(key)),
+        keysetFor(query.orderBy),
+        args,
+      );
+    },
+
+    countByLabel(ids: readonly string[], query: ContactQuery) {
+      return countPartitioned(scope.db, ids, (key) => matching(query).where(hasLabel(key)));
+    },
+  };
+}
+
+function hasLabel(key: RawBuilder<string>) {
+  return sql<boolean>`exists (select 1 from contact_labels cl
+    where cl.workspace_id = contacts.workspace_id and cl.contact_id = contacts.id and cl.label_id = ${key})`;
+}
+
+export type ContactsRepository = ReturnType<typeof contactsRepository>;

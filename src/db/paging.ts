@@ -1,0 +1,104 @@
+import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import {
+  cursorColumns,
+  type Keyset,
+  orderByClause,
+  type Page,
+  type PageArgs,
+  planPage,
+  toPage,
+} from './keyset.js';
+import type { Database } from './schema.js';
+
+// The query builders below are already scoped and filtered; only their row type matters here.
+// biome-ignore lint/suspicious/noExplicitAny: any table set; rows are typed by the caller.
+type AnyQuery = SelectQueryBuilder<Database, any, any>;
+
+/** A page plus its total, counted only when a client asks for `totalCount`. */
+export type Connection<Row> = Page<Row> & { totalCount: () => Promise<number> };
+
+/** One keyset page of `query` (scoped, filtered, selecting its rows). */
+export async function fetchPage<Row>(
+  query: AnyQuery,
+  keyset: Keyset,
+  args: PageArgs,
+): Promise<Connection<Row>> {
+  const plan = planPage(keyset, args);
+  let q = query.select(cursorColumns(keyset).map((c, i) => sqlAlias(c, i)));
+  for (const condition of plan.conditions) q = q.where(condition);
+  const rows = (await q
+    .orderBy(orderByClause(keyset, plan.backward))
+    .limit(plan.limit + 1)
+    .execute()) as (Row & Record<string, unknown>)[];
+  const page = toPage(keyset, plan, args, rows);
+  return { ...page, totalCount: once(() => countRows(query)) };
+}
+
+async function countRows(query: AnyQuery): Promise<number> {
+  const row = await query
+    .clearSelect()
+    .select(sql<string>`count(*)`.as('count'))
+    .executeTakeFirstOrThrow();
+  return Number((row as { count: string }).count);
+}
+
+/**
+ * Pages for many parents in one statement: `innerFor(key)` builds the child query for a
+ * parent key (an SQL reference), run once per key through a LATERAL join.
+ */
+export async function fetchPartitionedPages<Row>(
+  db: Kysely<Database>,
+  keys: readonly string[],
+  innerFor: (key: RawBuilder<string>) => AnyQuery,
+  keyset: Keyset,
+  args: PageArgs,
+): Promise<Map<string, Page<Row>>> {
+  const plan = planPage(keyset, args);
+  const partitionKey = sql<string>`p.partition_key`;
+  let inner = innerFor(partitionKey).select(cursorColumns(keyset).map((c, i) => sqlAlias(c, i)));
+  for (const condition of plan.conditions) inner = inner.where(condition);
+  inner = inner.orderBy(orderByClause(keyset, plan.backward)).limit(plan.limit + 1);
+  const outerOrder = keyset.parts
+    .map((p, i) => `x.cursor_key_${i} ${(p.direction === 'ASC') !== plan.backward ? 'asc' : 'desc'}`)
+    .join(', ');
+  const { rows } = await sql<Row & { partitionKey: string } & Record<string, unknown>>`
+    select p.partition_key, x.*
+    from unnest(${[...keys]}::bigint[]) with ordinality as p(partition_key, ord)
+    cross join lateral (${inner}) as x
+    order by p.ord, ${sql.raw(outerOrder)}`.execute(db);
+  const grouped = new Map<string, (Row & Record<string, unknown>)[]>();
+  for (const row of rows) {
+    const list = grouped.get(row.partitionKey) ?? [];
+    list.push(row);
+    grouped.set(row.partitionKey, list);
+  }
+  return new Map(keys.map((key) => [key, toPage(keyset, plan, args, grouped.get(key) ?? [])]));
+}
+
+/** Counts for many parents in one statement, through the same LATERAL shape. */
+export async function countPartitioned(
+  db: Kysely<Database>,
+  keys: readonly string[],
+  innerFor: (key: RawBuilder<string>) => AnyQuery,
+): Promise<Map<string, number>> {
+  const inner = innerFor(sql<string>`p.partition_key`)
+    .clearSelect()
+    .select(sql<string>`count(*)`.as('count'));
+  const { rows } = await sql<{ partitionKey: string; count: string }>`
+    select p.partition_key, x.count
+    from unnest(${[...keys]}::bigint[]) as p(partition_key)
+    cross join lateral (${inner}) as x`.execute(db);
+  return new Map(rows.map((r) => [r.partitionKey, Number(r.count)]));
+}
+
+function sqlAlias(column: RawBuilder<unknown>, i: number) {
+  return column.as(`cursor_key_${i}`);
+}
+
+export function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => {
+    result ??= fn();
+    return result;
+  };
+}

@@ -1,0 +1,148 @@
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable } from 'kysely';
+
+/**
+ * Kysely's view of the tables (camelCase through CamelCasePlugin). Ids are bigint in SQL and
+ * strings here: node-postgres returns int8 as text, which keeps them exact.
+ */
+export interface Database {
+  workspaces: WorkspacesTable;
+  apiKeys: ApiKeysTable;
+  organizations: OrganizationsTable;
+  labels: LabelsTable;
+  contacts: ContactsTable;
+  contactLabels: ContactLabelsTable;
+  conversations: ConversationsTable;
+  eventSequences: EventSequencesTable;
+  contactEvents: ContactEventsTable;
+}
+
+type Id = ColumnType<string, string | number, never>;
+type AutoId = GeneratedAlways<string>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T = unknown> = ColumnType<T, string | undefined, string>;
+export type JsonObject = Record<string, unknown>;
+
+export interface WorkspacesTable {
+  id: AutoId;
+  name: string;
+  defaultPhoneRegion: string | null;
+  settings: Json<JsonObject>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: AutoId;
+  workspaceId: Id;
+  name: Generated<string>;
+  keyPrefix: string;
+  keyHash: string;
+  scopes: string[];
+  createdAt: Timestamp;
+  lastUsedAt: NullableTimestamp;
+  revokedAt: NullableTimestamp;
+}
+
+export interface OrganizationsTable {
+  id: AutoId;
+  workspaceId: Id;
+  name: string;
+  domain: string | null;
+  customAttributes: Json<JsonObject>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export type LabelKind = 'MANUAL' | 'AUTOMATIC' | 'SYSTEM';
+
+export interface LabelsTable {
+  id: AutoId;
+  workspaceId: Id;
+  name: string;
+  color: Generated<string>;
+  description: string | null;
+  kind: Generated<LabelKind>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export type ContactType = 'GHOST' | 'LEAD' | 'CONTACT' | 'VENDOR';
+
+export interface ContactsTable {
+  id: AutoId;
+  workspaceId: Id;
+  externalId: string | null;
+  name: string | null;
+  givenName: string | null;
+  middleName: string | null;
+  lastName: string | null;
+  email: string | null;
+  emailVerifiedAt: NullableTimestamp;
+  phone: string | null;
+  phoneVerifiedAt: NullableTimestamp;
+  avatarUrl: string | null;
+  timezone: string | null;
+  location: string | null;
+  countryCode: string | null;
+  blocked: Generated<boolean>;
+  isVendor: Generated<boolean>;
+  ownerId: ColumnType<string | null, string | null | undefined, string | null>;
+  organizationId: ColumnType<string | null, string | null | undefined, string | null>;
+  customAttributes: Json<JsonObject>;
+  additionalAttributes: Json<JsonObject>;
+  lastActivityAt: NullableTimestamp;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  deletedAt: NullableTimestamp;
+  type: GeneratedAlways<ContactType>;
+  searchText: GeneratedAlways<string>;
+}
+
+export interface ContactLabelsTable {
+  workspaceId: Id;
+  contactId: Id;
+  labelId: Id;
+  createdAt: Timestamp;
+}
+
+export type ConversationChannel = 'CHAT' | 'WIDGET' | 'EMAIL' | 'PHONE' | 'API';
+export type ConversationStatus = 'OPEN' | 'PENDING' | 'SNOOZED' | 'RESOLVED';
+
+export interface ConversationsTable {
+  id: AutoId;
+  workspaceId: Id;
+  contactId: Id;
+  channel: ConversationChannel;
+  status: Generated<ConversationStatus>;
+  subject: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  lastActivityAt: Timestamp;
+  resolvedAt: NullableTimestamp;
+}
+
+export interface EventSequencesTable {
+  workspaceId: Id;
+  lastSeq: ColumnType<string, string | number | undefined, string | number>;
+}
+
+export type ContactEventType = 'CONTACT_CREATED' | 'CONTACT_UPDATED' | 'CONTACT_DELETED';
+
+export interface ContactEventsTable {
+  workspaceId: Id;
+  seq: ColumnType<string, string | number, never>;
+  type: ContactEventType;
+  contactId: Id;
+  snapshot: Json<JsonObject>;
+  changes: Json<unknown[]>;
+  occurredAt: Timestamp;
+}
+
+export type Workspace = Selectable<WorkspacesTable>;
+export type ApiKey = Selectable<ApiKeysTable>;
+export type Organization = Selectable<OrganizationsTable>;
+export type Label = Selectable<LabelsTable>;
+export type Contact = Selectable<ContactsTable>;
+export type Conversation = Selectable<ConversationsTable>;
+export type NewContact = Insertable<ContactsTable>;

@@ -1,0 +1,15 @@
+import type { Kysely } from 'kysely';
+import type { Database, Workspace } from './schema.js';
+
+/** Workspaces are the tenants themselves: these are the only unscoped queries besides keys. */
+export function createWorkspace(db: Kysely<Database>, name: string): Promise<Workspace> {
+  return db.insertInto('workspaces').values({ name }).returningAll().executeTakeFirstOrThrow();
+}
+
+export function findWorkspace(db: Kysely<Database>, id: string): Promise<Workspace | undefined> {
+  return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function hasWorkspaces(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('workspaces').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
