@@ -9,7 +9,7 @@ import {
   type IdFilter,
   idCondition,
 } from './filters.js';
-import { fetchPage, fetchPartitionedPages } from './paging.js';
+import { countPartitioned, fetchPage, fetchPartitionedPages } from './paging.js';
 import type { Conversation, ConversationChannel, ConversationStatus } from './schema.js';
 import type { WorkspaceScope } from './scope.js';
 
@@ -75,6 +75,12 @@ export function conversationsRepository(scope: WorkspaceScope) {
         (key) => matching(filter).where(sql<boolean>`conversations.contact_id = ${key}`),
         LATEST_FIRST,
         args,
+      );
+    },
+
+    countByContact(contactIds: readonly string[], filter: ConversationFilter | null) {
+      return countPartitioned(scope.db, contactIds, (key) =>
+        matching(filter).where(sql<boolean>`conversations.contact_id = ${key}`),
       );
     },
   };

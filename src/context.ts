@@ -1,0 +1,34 @@
+import DataLoader from 'dataloader';
+import type { Principal } from './db/api-keys.js';
+import type { WorkspaceData } from './db/workspace-data.js';
+
+/** What every resolver sees: who is calling, and data access bound to their workspace. */
+export type Context = {
+  requestId: string;
+  principal: Principal;
+  db: WorkspaceData;
+  /** Per-request batch loaders for nested connections, keyed by field and arguments. */
+  loaders: Map<string, DataLoader<string, unknown>>;
+};
+
+/**
+ * One DataLoader per (name, arguments) per request: sibling fields asking for the same page
+ * shape (e.g. every contact's `conversations(first: 5)`) are answered by one statement.
+ */
+export function batchLoader<V>(
+  ctx: Context,
+  name: string,
+  args: unknown,
+  batch: (keys: readonly string[]) => Promise<Map<string, V>>,
+): DataLoader<string, V> {
+  const key = `${name}:${JSON.stringify(args)}`;
+  let loader = ctx.loaders.get(key) as DataLoader<string, V> | undefined;
+  if (!loader) {
+    loader = new DataLoader<string, V>(async (keys) => {
+      const found = await batch(keys);
+      return keys.map((k) => found.get(k) as V);
+    });
+    ctx.loaders.set(key, loader as DataLoader<string, unknown>);
+  }
+  return loader;
+}

@@ -1,0 +1,27 @@
+import { UserInputError } from './errors.js';
+
+/**
+ * Relay global IDs: base64url of `Type:localId`. Local ids are bigint row ids; anything else is
+ * a client error naming the argument, never a server error.
+ */
+export function encodeGlobalId(typename: string, id: string | number | bigint): string {
+  return Buffer.from(`${typename}:${id}`).toString('base64url');
+}
+
+export function decodeGlobalId(globalId: string, argument = 'id'): { typename: string; id: string } {
+  const text = Buffer.from(globalId, 'base64url').toString('utf8');
+  const match = /^([A-Z][A-Za-z]{0,63}):([1-9][0-9]{0,18})$/.exec(text);
+  if (!match || globalId.length > 120) {
+    throw new UserInputError(argument, `"${globalId.slice(0, 40)}" is not a valid ID`);
+  }
+  return { typename: match[1] as string, id: match[2] as string };
+}
+
+/** The local id of a global ID that must be of `typename`. */
+export function parseGlobalId(globalId: string, typename: string, argument: string): string {
+  const decoded = decodeGlobalId(globalId, argument);
+  if (decoded.typename !== typename) {
+    throw new UserInputError(argument, `expected a ${typename} ID, got a ${decoded.typename} ID`);
+  }
+  return decoded.id;
+}

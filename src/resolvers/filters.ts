@@ -1,0 +1,97 @@
+import type { ContactFilter, LabelSetFilter } from '../db/contact-filter.js';
+import type { ConversationFilter } from '../db/conversations.js';
+import type { DateTimeFilter, IdFilter, StringFilter } from '../db/filters.js';
+import type { ContactType, ConversationChannel, ConversationStatus } from '../db/schema.js';
+import { localId, localIds } from './ids.js';
+
+/** A JSON value as GraphQL's JSON scalar delivers it (anything but null; null means absent). */
+// biome-ignore lint/complexity/noBannedTypes: `{}` is exactly "any value but null/undefined".
+export type JsonValue = {};
+
+export type AttributeFilterInput = {
+  key: string;
+  eq?: JsonValue | null;
+  neq?: JsonValue | null;
+  in?: readonly JsonValue[] | null;
+  contains?: JsonValue | null;
+  gt?: JsonValue | null;
+  gte?: JsonValue | null;
+  lt?: JsonValue | null;
+  lte?: JsonValue | null;
+  exists?: boolean | null;
+};
+
+/** Filter inputs as GraphQL delivers them: references are global IDs. */
+export type IdFilterInput = {
+  eq?: string | null;
+  in?: readonly string[] | null;
+  isNull?: boolean | null;
+};
+
+export type LabelSetFilterInput = {
+  any?: readonly string[] | null;
+  all?: readonly string[] | null;
+  none?: readonly string[] | null;
+};
+
+export type ContactFilterInput = {
+  and?: readonly ContactFilterInput[] | null;
+  or?: readonly ContactFilterInput[] | null;
+  not?: ContactFilterInput | null;
+  name?: StringFilter | null;
+  email?: StringFilter | null;
+  phone?: StringFilter | null;
+  externalId?: StringFilter | null;
+  type?: readonly ContactType[] | null;
+  blocked?: boolean | null;
+  organizationId?: IdFilterInput | null;
+  labels?: LabelSetFilterInput | null;
+  createdAt?: DateTimeFilter | null;
+  updatedAt?: DateTimeFilter | null;
+  lastActivityAt?: DateTimeFilter | null;
+  attributes?: readonly AttributeFilterInput[] | null;
+  includeDeleted?: boolean | null;
+};
+
+export type ConversationFilterInput = {
+  status?: readonly ConversationStatus[] | null;
+  channel?: readonly ConversationChannel[] | null;
+  contactId?: IdFilterInput | null;
+  createdAt?: DateTimeFilter | null;
+  lastActivityAt?: DateTimeFilter | null;
+};
+
+export function toIdFilter(input: IdFilterInput, typename: string, path: string): IdFilter {
+  return {
+    eq: input.eq == null ? input.eq : localId(input.eq, typename, `${path}.eq`),
+    in: input.in == null ? input.in : localIds(input.in, typename, `${path}.in`),
+    isNull: input.isNull,
+  };
+}
+
+function toLabelSet(input: LabelSetFilterInput, path: string): LabelSetFilter {
+  const decode = (ids: readonly string[] | null | undefined, op: string) =>
+    ids == null ? ids : localIds(ids, 'Label', `${path}.${op}`);
+  return { any: decode(input.any, 'any'), all: decode(input.all, 'all'), none: decode(input.none, 'none') };
+}
+
+/** Decodes the global IDs inside a contact filter, naming the path of a bad one. */
+export function toContactFilter(input: ContactFilterInput, path = 'filter'): ContactFilter {
+  return {
+    ...input,
+    and: input.and?.map((f, i) => toContactFilter(f, `${path}.and[${i}]`)),
+    or: input.or?.map((f, i) => toContactFilter(f, `${path}.or[${i}]`)),
+    not: input.not ? toContactFilter(input.not, `${path}.not`) : input.not,
+    organizationId: input.organizationId
+      ? toIdFilter(input.organizationId, 'Organization', `${path}.organizationId`)
+      : input.organizationId,
+    labels: input.labels ? toLabelSet(input.labels, `${path}.labels`) : input.labels,
+  };
+}
+
+export function toConversationFilter(input: ConversationFilterInput, path = 'filter'): ConversationFilter {
+  return {
+    ...input,
+    contactId: input.contactId ? toIdFilter(input.contactId, 'Contact', `${path}.contactId`) : input.contactId,
+  };
+}

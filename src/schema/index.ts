@@ -1,0 +1,9 @@
+import { builder } from './builder.js';
+import './contact.js';
+import './conversation.js';
+import './label.js';
+import './organization.js';
+import './viewer.js';
+
+/** The whole GraphQL schema; each domain file adds its types and root fields. */
+export const schema = builder.toSchema({ sortSchema: true });

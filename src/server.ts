@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import { sql } from 'kysely';
+import { WebSocketServer } from 'ws';
+import { authenticate, bearerToken } from './auth.js';
+import type { Config } from './config.js';
+import type { Context } from './context.js';
+import type { Principal } from './db/api-keys.js';
+import type { DatabaseHandle } from './db/connect.js';
+import { createWorkspaceData } from './db/workspace-data.js';
+import { UserInputError } from './errors.js';
+import { EXAMPLE_OPERATIONS } from './graphiql.js';
+import type { Logger } from './logger.js';
+import { schema } from './schema/index.js';
+
+type ServerContext = {
+  req?: IncomingMessage;
+  /** Set on WebSocket connections, authenticated once on connect. */
+  principal?: Principal;
+  connectionParams?: Record<string, unknown>;
+};
+
+export type AppServer = {
+  yoga: ReturnType<typeof createYoga<ServerContext, Context>>;
+  http: Server;
+  listen(port: number, host: string): Promise<{ url: string; port: number }>;
+  close(): Promise<void>;
+};
+
+/** Turns errors into what a client may see: its own mistakes in full, our bugs masked. */
+function maskError(error: unknown, message: string): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof UserInputError) {
+    const gqlError = error instanceof GraphQLError ? error : undefined;
+    return new GraphQLError(original.message, {
+      nodes: gqlError?.nodes,
+      path: gqlError?.path,
+      extensions: { code: 'BAD_USER_INPUT', argument: original.argument },
+    });
+  }
+  if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) {
+    return original instanceof GraphQLError && !error.path ? original : error;
+  }
+  const gqlError = error instanceof GraphQLError ? error : undefined;
+  return new GraphQLError(message, {
+    nodes: gqlError?.nodes,
+    path: gqlError?.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+}
+
+/** Logs the errors that will be masked, with the request id the client got in `x-request-id`. */
+function useUnexpectedErrorLog(log: Logger): Plugin<Context> {
+  return {
+    onExecute: ({ args }) => ({
+      onExecuteDone: ({ result }) => {
+        if (!('errors' in result) || !result.errors) return;
+        for (const error of result.errors) {
+          const original = error.originalError;
+          if (!original || original instanceof GraphQLError || original instanceof UserInputError) continue;
+          log.error('unexpected error', {
+            requestId: args.contextValue.requestId,
+            path: error.path?.join('.'),
+            error: original.stack ?? String(original),
+          });
+        }
+      },
+    }),
+  };
+}
+
+/** `/healthz`: the process is up. `/readyz`: the database answers. */
+function useHealthChecks(database: DatabaseHandle): Plugin {
+  return {
+    async onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname === '/healthz') {
+        endResponse(new fetchAPI.Response('ok\n', { status: 200 }));
+      } else if (url.pathname === '/readyz') {
+        const ready = await sql`select 1`.execute(database.db).then(
+          () => true,
+          () => false,
+        );
+        endResponse(new fetchAPI.Response(ready ? 'ready\n' : 'database unavailable\n', { status: ready ? 200 : 503 }));
+      }
+    },
+  };
+}
+
+function useRequestIdHeader(): Plugin {
+  const ids = new WeakMap<Request, string>();
+  return {
+    onRequest({ request }) {
+      ids.set(request, requestIdOf(request));
+    },
+    onResponse({ request, response }) {
+      const id = ids.get(request);
+      if (id) response.headers.set('x-request-id', id);
+    },
+  };
+}
+
+function requestIdOf(request?: Request): string {
+  const given = request?.headers.get('x-request-id');
+  return given && /^[A-Za-z0-9._-]{1,100}$/.test(given) ? given : randomUUID();
+}
+
+/** yoga (HTTP, SSE, GraphiQL) and graphql-ws on one http server; nothing else wires. */
+export function createServer(config: Config, database: DatabaseHandle, log: Logger): AppServer {
+  async function buildContext(initial: YogaInitialContext & ServerContext): Promise<Context> {
+    const principal =
+      initial.principal ?? (await authenticate(database.db, initial.request?.headers.get('authorization')));
+    return {
+      requestId: requestIdOf(initial.request),
+      principal,
+      db: createWorkspaceData(database.db, principal.workspaceId),
+      loaders: new Map(),
+    };
+  }
+
+  const yoga = createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    context: buildContext,
+    maskedErrors: { maskError: (error, message) => maskError(error, message) },
+    landingPage: false,
+    logging: config.logLevel === 'silent' ? false : config.logLevel,
+    renderGraphiQL,
+    graphiql: (request) => {
+      // `npm start` prints a link carrying the demo key, so GraphiQL opens ready to run.
+      const key = new URL(request.url).searchParams.get('apiKey');
+      const headers = bearerToken(`Bearer ${key}`) && key ? { Authorization: `Bearer ${key}` } : undefined;
+      return {
+        title: 'contactgraph',
+        defaultQuery: EXAMPLE_OPERATIONS,
+        headers: headers ? JSON.stringify(headers, null, 2) : undefined,
+        shouldPersistHeaders: true,
+      };
+    },
+    plugins: [useHealthChecks(database), useRequestIdHeader(), useUnexpectedErrorLog(log)],
+  });
+
+  const http = createHttpServer(yoga);
+  const wss = new WebSocketServer({ server: http, path: '/graphql' });
+  const ws = useServer<Record<string, unknown> | undefined, { principal?: Principal }>(
+    {
+      // Authenticate once per connection; a bad key closes it with 4403 Forbidden.
+      onConnect: async (ctx) => {
+        try {
+          ctx.extra.principal = await authenticate(database.db, ctx.connectionParams?.authorization);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
+      subscribe: (args) => (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+          principal: ctx.extra.principal,
+        });
+        const args = {
+          schema,
+          operationName: params.operationName,
+          document: parse(params.query),
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        return errors.length ? errors : args;
+      },
+    },
+    wss,
+  );
+
+  return {
+    yoga,
+    http,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          const address = http.address();
+          const actual = typeof address === 'object' && address ? address.port : port;
+          resolve({ url: `http://${host}:${actual}/graphql`, port: actual });
+        });
+      }),
+    async close() {
+      await ws.dispose();
+      await new Promise<void>((resolve) => {
+        wss.close(() => resolve());
+      });
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
