@@ -12,14 +12,21 @@ export function bearerToken(authorization: unknown): string | undefined {
 
 export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, {
-    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
+    extensions: {
+      code: 'UNAUTHENTICATED',
+      http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } },
+    },
   });
 }
 
 /** The caller behind an Authorization value, or an UNAUTHENTICATED error. */
-export async function authenticate(db: Kysely<Database>, authorization: unknown): Promise<Principal> {
+export async function authenticate(
+  db: Kysely<Database>,
+  authorization: unknown,
+): Promise<Principal> {
   const token = bearerToken(authorization);
-  if (!token) throw unauthenticated('Missing API key: send the header `Authorization: Bearer <key>`.');
+  if (!token)
+    throw unauthenticated('Missing API key: send the header `Authorization: Bearer <key>`.');
   const principal = await authenticateApiKey(db, token);
   if (!principal) throw unauthenticated('Invalid or revoked API key.');
   return principal;

@@ -8,7 +8,10 @@ export function encodeGlobalId(typename: string, id: string | number | bigint): 
   return Buffer.from(`${typename}:${id}`).toString('base64url');
 }
 
-export function decodeGlobalId(globalId: string, argument = 'id'): { typename: string; id: string } {
+export function decodeGlobalId(
+  globalId: string,
+  argument = 'id',
+): { typename: string; id: string } {
   const text = Buffer.from(globalId, 'base64url').toString('utf8');
   const match = /^([A-Z][A-Za-z]{0,63}):([1-9][0-9]{0,18})$/.exec(text);
   if (!match || globalId.length > 120) {

@@ -13,7 +13,9 @@ export function createLogger(level: Config['logLevel']): Logger {
   const threshold = LEVELS.indexOf(level);
   const at = (l: Exclude<Level, 'silent'>) => (message: string, fields?: object) => {
     if (LEVELS.indexOf(l) < threshold) return;
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: l, message, ...fields })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ time: new Date().toISOString(), level: l, message, ...fields })}\n`,
+    );
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

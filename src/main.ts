@@ -11,7 +11,10 @@ async function main() {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const database = await openDatabase(config.database);
-  await migrateToLatest(database.db, config.database.kind === 'postgres' ? config.database.schema : 'public');
+  await migrateToLatest(
+    database.db,
+    config.database.kind === 'postgres' ? config.database.schema : 'public',
+  );
   let demoKey: string | undefined;
   if (config.demoData && !(await hasWorkspaces(database.db))) {
     const demo = await createDemoWorkspace(database.db);
@@ -19,14 +22,17 @@ async function main() {
   }
   const server = createServer(config, database, log);
   const { url } = await server.listen(config.port, config.host);
-  const where = config.database.kind === 'postgres' ? 'PostgreSQL' : `PGlite in ${config.database.dataDir}`;
+  const where =
+    config.database.kind === 'postgres' ? 'PostgreSQL' : `PGlite in ${config.database.dataDir}`;
   console.log(`contactgraph is serving ${url} (database: ${where})`);
   if (demoKey) {
     // Printed once: only its hash is stored.
     console.log(`\nDemo workspace created. Its API key (shown only now):\n  ${demoKey}`);
     console.log(`GraphiQL with the key filled in:\n  ${url}?apiKey=${demoKey}\n`);
   } else {
-    console.log(`GraphiQL: ${url} (create a key with \`npm run cli -- apikey create --workspace ID\`)`);
+    console.log(
+      `GraphiQL: ${url} (create a key with \`npm run cli -- apikey create --workspace ID\`)`,
+    );
   }
 
   let stopping = false;

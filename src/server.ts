@@ -61,7 +61,8 @@ function useUnexpectedErrorLog(log: Logger): Plugin<Context> {
         if (!('errors' in result) || !result.errors) return;
         for (const error of result.errors) {
           const original = error.originalError;
-          if (!original || original instanceof GraphQLError || original instanceof UserInputError) continue;
+          if (!original || original instanceof GraphQLError || original instanceof UserInputError)
+            continue;
           log.error('unexpected error', {
             requestId: args.contextValue.requestId,
             path: error.path?.join('.'),
@@ -84,7 +85,11 @@ function useHealthChecks(database: DatabaseHandle): Plugin {
           () => true,
           () => false,
         );
-        endResponse(new fetchAPI.Response(ready ? 'ready\n' : 'database unavailable\n', { status: ready ? 200 : 503 }));
+        endResponse(
+          new fetchAPI.Response(ready ? 'ready\n' : 'database unavailable\n', {
+            status: ready ? 200 : 503,
+          }),
+        );
       }
     },
   };
@@ -112,7 +117,8 @@ function requestIdOf(request?: Request): string {
 export function createServer(config: Config, database: DatabaseHandle, log: Logger): AppServer {
   async function buildContext(initial: YogaInitialContext & ServerContext): Promise<Context> {
     const principal =
-      initial.principal ?? (await authenticate(database.db, initial.request?.headers.get('authorization')));
+      initial.principal ??
+      (await authenticate(database.db, initial.request?.headers.get('authorization')));
     return {
       requestId: requestIdOf(initial.request),
       principal,
@@ -132,7 +138,8 @@ export function createServer(config: Config, database: DatabaseHandle, log: Logg
     graphiql: (request) => {
       // `npm start` prints a link carrying the demo key, so GraphiQL opens ready to run.
       const key = new URL(request.url).searchParams.get('apiKey');
-      const headers = bearerToken(`Bearer ${key}`) && key ? { Authorization: `Bearer ${key}` } : undefined;
+      const headers =
+        bearerToken(`Bearer ${key}`) && key ? { Authorization: `Bearer ${key}` } : undefined;
       return {
         title: 'contactgraph',
         defaultQuery: EXAMPLE_OPERATIONS,
@@ -150,14 +157,19 @@ export function createServer(config: Config, database: DatabaseHandle, log: Logg
       // Authenticate once per connection; a bad key closes it with 4403 Forbidden.
       onConnect: async (ctx) => {
         try {
-          ctx.extra.principal = await authenticate(database.db, ctx.connectionParams?.authorization);
+          ctx.extra.principal = await authenticate(
+            database.db,
+            ctx.connectionParams?.authorization,
+          );
           return true;
         } catch {
           return false;
         }
       },
-      execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
-      subscribe: (args) => (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
+      execute: (args) =>
+        (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
+      subscribe: (args) =>
+        (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,

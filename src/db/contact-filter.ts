@@ -141,13 +141,19 @@ function attributeCondition(f: AttributeFilter, index: number): Condition {
   const out: Condition[] = [];
   if (f.eq !== undefined && f.eq !== null) {
     // The containment test lets the GIN index find candidates; equality makes it exact.
-    out.push(sql`(contacts.custom_attributes @> ${json({ [f.key]: f.eq })} and ${value} = ${json(f.eq)})`);
+    out.push(
+      sql`(contacts.custom_attributes @> ${json({ [f.key]: f.eq })} and ${value} = ${json(f.eq)})`,
+    );
   }
   if (f.neq !== undefined && f.neq !== null) {
     out.push(sql`(${value} is null or ${value} <> ${json(f.neq)})`);
   }
   if (f.in != null) {
-    out.push(f.in.length === 0 ? FALSE : or(f.in.map((v) => sql<boolean>`coalesce(${value} = ${json(v)}, false)`)));
+    out.push(
+      f.in.length === 0
+        ? FALSE
+        : or(f.in.map((v) => sql<boolean>`coalesce(${value} = ${json(v)}, false)`)),
+    );
   }
   if (f.contains !== undefined && f.contains !== null) {
     // Arrays contain an element; strings contain a substring (case-insensitive).
@@ -175,7 +181,9 @@ function attributeCondition(f: AttributeFilter, index: number): Condition {
       );
     }
     // Same JSON type only: numbers compare as numbers, strings as strings, never across.
-    out.push(sql`coalesce(jsonb_typeof(${value}) = ${typeof operand} and ${value} ${sql.raw(op)} ${json(operand)}, false)`);
+    out.push(
+      sql`coalesce(jsonb_typeof(${value}) = ${typeof operand} and ${value} ${sql.raw(op)} ${json(operand)}, false)`,
+    );
   }
   if (f.exists != null) {
     const present = sql<boolean>`(contacts.custom_attributes ? ${f.key})`;

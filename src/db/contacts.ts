@@ -17,9 +17,24 @@ export type ContactOrderField =
 
 /** Sort keys exactly as the migrations index them (see `nullableKeysetIndexes`). */
 const CONTACT_SORT: Record<ContactOrderField, SortField> = {
-  NAME: { column: 'contacts.name', key: 'lower(contacts.name) collate "C"', type: 'text', nullSentinel: "''" },
-  EMAIL: { column: 'contacts.email', key: 'contacts.email collate "C"', type: 'text', nullSentinel: "''" },
-  PHONE: { column: 'contacts.phone', key: 'contacts.phone collate "C"', type: 'text', nullSentinel: "''" },
+  NAME: {
+    column: 'contacts.name',
+    key: 'lower(contacts.name) collate "C"',
+    type: 'text',
+    nullSentinel: "''",
+  },
+  EMAIL: {
+    column: 'contacts.email',
+    key: 'contacts.email collate "C"',
+    type: 'text',
+    nullSentinel: "''",
+  },
+  PHONE: {
+    column: 'contacts.phone',
+    key: 'contacts.phone collate "C"',
+    type: 'text',
+    nullSentinel: "''",
+  },
   EXTERNAL_ID: {
     column: 'contacts.external_id',
     key: 'contacts.external_id collate "C"',
@@ -79,7 +94,11 @@ export function contactsRepository(scope: WorkspaceScope) {
       if (lookup.phone !== undefined) q = q.where('phone', '=', lookup.phone);
       if (!includeDeleted) q = q.where('deletedAt', 'is', null);
       // With includeDeleted, a live contact wins over deleted ones holding the same key.
-      return q.orderBy(sql`deleted_at is not null`).orderBy('id', 'desc').limit(1).executeTakeFirst();
+      return q
+        .orderBy(sql`deleted_at is not null`)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
     },
 
     page(query: ContactQuery, args: PageArgs): Promise<Connection<Contact>> {

@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { buildKeyset, type PageArgs } from './keyset.js';
 import {
   and,
   type Condition,
@@ -9,6 +8,7 @@ import {
   type IdFilter,
   idCondition,
 } from './filters.js';
+import { buildKeyset, type PageArgs } from './keyset.js';
 import { countPartitioned, fetchPage, fetchPartitionedPages } from './paging.js';
 import type { Conversation, ConversationChannel, ConversationStatus } from './schema.js';
 import type { WorkspaceScope } from './scope.js';
@@ -40,11 +40,14 @@ function conversationCondition(f: ConversationFilter): Condition {
     out.push(f.status.length === 0 ? FALSE : sql`conversations.status = any(${f.status}::text[])`);
   }
   if (f.channel != null) {
-    out.push(f.channel.length === 0 ? FALSE : sql`conversations.channel = any(${f.channel}::text[])`);
+    out.push(
+      f.channel.length === 0 ? FALSE : sql`conversations.channel = any(${f.channel}::text[])`,
+    );
   }
   if (f.contactId) out.push(idCondition('conversations.contact_id', f.contactId));
   if (f.createdAt) out.push(dateTimeCondition('conversations.created_at', f.createdAt));
-  if (f.lastActivityAt) out.push(dateTimeCondition('conversations.last_activity_at', f.lastActivityAt));
+  if (f.lastActivityAt)
+    out.push(dateTimeCondition('conversations.last_activity_at', f.lastActivityAt));
   return and(out);
 }
 
@@ -68,7 +71,11 @@ export function conversationsRepository(scope: WorkspaceScope) {
     },
 
     /** `Contact.conversations` for a page of contacts in one statement. */
-    pagesByContact(contactIds: readonly string[], filter: ConversationFilter | null, args: PageArgs) {
+    pagesByContact(
+      contactIds: readonly string[],
+      filter: ConversationFilter | null,
+      args: PageArgs,
+    ) {
       return fetchPartitionedPages<Conversation>(
         scope.db,
         contactIds,

@@ -58,7 +58,10 @@ type StringColumn = {
  * Every condition is true or false, never null, so `not` is an exact complement:
  * `neq` and `not: { eq }` both include rows where the column is null.
  */
-export function stringCondition({ column, caseInsensitive }: StringColumn, f: StringFilter): Condition {
+export function stringCondition(
+  { column, caseInsensitive }: StringColumn,
+  f: StringFilter,
+): Condition {
   const col = sql.raw(column);
   const value = caseInsensitive ? sql`lower(${col})` : col;
   const norm = (v: string) => (caseInsensitive ? v.toLowerCase() : v);
@@ -73,10 +76,14 @@ export function stringCondition({ column, caseInsensitive }: StringColumn, f: St
     );
   }
   if (f.contains != null) {
-    out.push(sql`(${col} is not null and lower(${col}) like ${`%${escapeLike(f.contains.toLowerCase())}%`})`);
+    out.push(
+      sql`(${col} is not null and lower(${col}) like ${`%${escapeLike(f.contains.toLowerCase())}%`})`,
+    );
   }
   if (f.startsWith != null) {
-    out.push(sql`(${col} is not null and lower(${col}) like ${`${escapeLike(f.startsWith.toLowerCase())}%`})`);
+    out.push(
+      sql`(${col} is not null and lower(${col}) like ${`${escapeLike(f.startsWith.toLowerCase())}%`})`,
+    );
   }
   if (f.isNull != null) out.push(f.isNull ? sql`(${col} is null)` : sql`(${col} is not null)`);
   return and(out);
@@ -101,7 +108,9 @@ export function idCondition(column: string, f: IdFilter): Condition {
   const out: Condition[] = [];
   if (f.eq != null) out.push(sql`(${col} is not null and ${col} = ${f.eq}::bigint)`);
   if (f.in != null) {
-    out.push(f.in.length === 0 ? FALSE : sql`(${col} is not null and ${col} = any(${f.in}::bigint[]))`);
+    out.push(
+      f.in.length === 0 ? FALSE : sql`(${col} is not null and ${col} = any(${f.in}::bigint[]))`,
+    );
   }
   if (f.isNull != null) out.push(f.isNull ? sql`(${col} is null)` : sql`(${col} is not null)`);
   return and(out);

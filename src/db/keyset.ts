@@ -24,7 +24,11 @@ export type SortField = {
 
 export type SortSpec = { field: string; direction: Direction };
 
-type KeyPart = { expression: string; direction: Direction; type: 'text' | 'timestamptz' | 'boolean' };
+type KeyPart = {
+  expression: string;
+  direction: Direction;
+  type: 'text' | 'timestamptz' | 'boolean';
+};
 
 export type Keyset = {
   /** Identifies the order a cursor was made for, so a cursor is not reused with another. */

@@ -10,6 +10,9 @@ export function lowerContains(expression: RawBuilder<unknown>, text: string): Ra
   return sql<boolean>`${expression} like ${`%${escapeLike(text.toLowerCase())}%`}`;
 }
 
-export function lowerStartsWith(expression: RawBuilder<unknown>, text: string): RawBuilder<boolean> {
+export function lowerStartsWith(
+  expression: RawBuilder<unknown>,
+  text: string,
+): RawBuilder<boolean> {
   return sql<boolean>`${expression} like ${`${escapeLike(text.toLowerCase())}%`}`;
 }

@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { buildKeyset, type PageArgs, type SortField, type SortSpec } from './keyset.js';
 import {
   and,
   type Condition,
@@ -8,6 +7,7 @@ import {
   type StringFilter,
   stringCondition,
 } from './filters.js';
+import { buildKeyset, type PageArgs, type SortField, type SortSpec } from './keyset.js';
 import { lowerContains } from './like.js';
 import { fetchPage } from './paging.js';
 import type { Organization } from './schema.js';
@@ -23,16 +23,29 @@ export type OrganizationFilter = {
 export type OrganizationOrderField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT';
 
 const ORGANIZATION_SORT: Record<OrganizationOrderField, SortField> = {
-  NAME: { column: 'organizations.name', key: 'lower(organizations.name) collate "C"', type: 'text' },
-  CREATED_AT: { column: 'organizations.created_at', key: 'organizations.created_at', type: 'timestamptz' },
-  UPDATED_AT: { column: 'organizations.updated_at', key: 'organizations.updated_at', type: 'timestamptz' },
+  NAME: {
+    column: 'organizations.name',
+    key: 'lower(organizations.name) collate "C"',
+    type: 'text',
+  },
+  CREATED_AT: {
+    column: 'organizations.created_at',
+    key: 'organizations.created_at',
+    type: 'timestamptz',
+  },
+  UPDATED_AT: {
+    column: 'organizations.updated_at',
+    key: 'organizations.updated_at',
+    type: 'timestamptz',
+  },
 };
 
 const DEFAULT_ORDER: SortSpec[] = [{ field: 'NAME', direction: 'ASC' }];
 
 function organizationCondition(f: OrganizationFilter): Condition {
   const out: Condition[] = [];
-  if (f.name) out.push(stringCondition({ column: 'organizations.name', caseInsensitive: true }, f.name));
+  if (f.name)
+    out.push(stringCondition({ column: 'organizations.name', caseInsensitive: true }, f.name));
   if (f.domain) {
     out.push(stringCondition({ column: 'organizations.domain', caseInsensitive: true }, f.domain));
   }
@@ -53,7 +66,11 @@ export function organizationsRepository(scope: WorkspaceScope) {
     },
 
     page(
-      query: { filter?: OrganizationFilter | null; search?: string | null; orderBy?: readonly SortSpec[] | null },
+      query: {
+        filter?: OrganizationFilter | null;
+        search?: string | null;
+        orderBy?: readonly SortSpec[] | null;
+      },
       args: PageArgs,
     ) {
       let q = scope.selectFrom('organizations').selectAll('organizations');
@@ -67,7 +84,11 @@ export function organizationsRepository(scope: WorkspaceScope) {
         q = q.where(lowerContains(haystack, search));
       }
       const order = query.orderBy?.length ? query.orderBy : DEFAULT_ORDER;
-      return fetchPage<Organization>(q, buildKeyset(ORGANIZATION_SORT, order, 'organizations.id'), args);
+      return fetchPage<Organization>(
+        q,
+        buildKeyset(ORGANIZATION_SORT, order, 'organizations.id'),
+        args,
+      );
     },
   };
 }

@@ -59,7 +59,9 @@ export async function fetchPartitionedPages<Row>(
   for (const condition of plan.conditions) inner = inner.where(condition);
   inner = inner.orderBy(orderByClause(keyset, plan.backward)).limit(plan.limit + 1);
   const outerOrder = keyset.parts
-    .map((p, i) => `x.cursor_key_${i} ${(p.direction === 'ASC') !== plan.backward ? 'asc' : 'desc'}`)
+    .map(
+      (p, i) => `x.cursor_key_${i} ${(p.direction === 'ASC') !== plan.backward ? 'asc' : 'desc'}`,
+    )
     .join(', ');
   const { rows } = await sql<Row & { partitionKey: string } & Record<string, unknown>>`
     select p.partition_key, x.*

@@ -19,7 +19,11 @@ export interface Database {
 type Id = ColumnType<string, string | number, never>;
 type AutoId = GeneratedAlways<string>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type NullableTimestamp = ColumnType<
+  Date | null,
+  Date | string | null | undefined,
+  Date | string | null
+>;
 type Json<T = unknown> = ColumnType<T, string | undefined, string>;
 export type JsonObject = Record<string, unknown>;
 

@@ -19,7 +19,9 @@ export function generateGraph(seed: number, size: GraphSize): GraphRows {
   const faker = createFaker(seed);
   const organizations = generateOrganizations(faker, size.organizations);
   const labels = generateLabels(faker, size.labels);
-  const contacts: ContactSeed[] = Array.from({ length: size.contacts }, (_, i) => generateContact(faker, i, size));
+  const contacts: ContactSeed[] = Array.from({ length: size.contacts }, (_, i) =>
+    generateContact(faker, i, size),
+  );
   const conversations = Array.from({ length: contacts.length ? size.conversations : 0 }, () =>
     generateConversation(faker, contacts),
   );
@@ -27,7 +29,8 @@ export function generateGraph(seed: number, size: GraphSize): GraphRows {
     const contact = contacts[conversation.contact] as ContactSeed;
     if (!contact.lastActivityAt || contact.lastActivityAt < conversation.lastActivityAt) {
       contact.lastActivityAt = conversation.lastActivityAt;
-      if (contact.updatedAt < conversation.lastActivityAt) contact.updatedAt = conversation.lastActivityAt;
+      if (contact.updatedAt < conversation.lastActivityAt)
+        contact.updatedAt = conversation.lastActivityAt;
     }
   }
   return { organizations, labels, contacts, conversations };

@@ -6,11 +6,25 @@ import { base, en, Faker } from '@faker-js/faker';
  * by position (0-based index), and the loader maps positions to ids.
  */
 
-export type GraphSize = { contacts: number; organizations: number; labels: number; conversations: number };
+export type GraphSize = {
+  contacts: number;
+  organizations: number;
+  labels: number;
+  conversations: number;
+};
 
-export const DEMO_SIZE: GraphSize = { contacts: 500, organizations: 50, labels: 20, conversations: 1500 };
+export const DEMO_SIZE: GraphSize = {
+  contacts: 500,
+  organizations: 50,
+  labels: 20,
+  conversations: 1500,
+};
 
-export type OrganizationSeed = { name: string; domain: string; customAttributes: Record<string, unknown> };
+export type OrganizationSeed = {
+  name: string;
+  domain: string;
+  customAttributes: Record<string, unknown>;
+};
 export type LabelSeed = { name: string; color: string; description: string };
 export type ContactSeed = {
   externalId: string | null;
@@ -41,9 +55,26 @@ export type ConversationSeed = {
 };
 
 const LABELS = [
-  'vip', 'customer', 'lead', 'trial', 'churn-risk', 'newsletter', 'beta', 'partner', 'billing',
-  'support', 'enterprise', 'onboarding', 'feedback', 'bug-reporter', 'reseller', 'event-2026',
-  'webinar', 'referral', 'do-not-contact', 'investor',
+  'vip',
+  'customer',
+  'lead',
+  'trial',
+  'churn-risk',
+  'newsletter',
+  'beta',
+  'partner',
+  'billing',
+  'support',
+  'enterprise',
+  'onboarding',
+  'feedback',
+  'bug-reporter',
+  'reseller',
+  'event-2026',
+  'webinar',
+  'referral',
+  'do-not-contact',
+  'investor',
 ];
 const PLANS = ['free', 'starter', 'pro', 'enterprise'] as const;
 const CHANNELS = ['CHAT', 'WIDGET', 'EMAIL', 'PHONE', 'API'] as const;
@@ -61,7 +92,10 @@ export function createFaker(seed: number): Faker {
 export function generateOrganizations(faker: Faker, count: number): OrganizationSeed[] {
   return Array.from({ length: count }, (_, i) => {
     const name = `${faker.company.name()}${i >= 50 ? ` ${i}` : ''}`;
-    const word = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const word = name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
     return {
       name,
       domain: `${word}.${faker.helpers.arrayElement(['com', 'io', 'co', 'net', 'org'])}`,
@@ -88,7 +122,9 @@ export function generateContact(faker: Faker, i: number, size: GraphSize): Conta
   const lastName = ghost ? null : faker.person.lastName();
   const hasEmail = !ghost && faker.number.float() < 0.92;
   const hasPhone = faker.number.float() < 0.7;
-  const createdAt = new Date(NOW - faker.number.int({ min: 0, max: 3 * 365 }) * DAY - faker.number.int(DAY));
+  const createdAt = new Date(
+    NOW - faker.number.int({ min: 0, max: 3 * 365 }) * DAY - faker.number.int(DAY),
+  );
   const active = faker.number.float() < 0.85;
   const lastActivityAt = active
     ? new Date(createdAt.getTime() + faker.number.int({ min: 0, max: NOW - createdAt.getTime() }))
@@ -99,10 +135,20 @@ export function generateContact(faker: Faker, i: number, size: GraphSize): Conta
     { value: 2, weight: 2 },
     { value: 3, weight: 1 },
   ]);
-  const labels = size.labels > 0 ? faker.helpers.uniqueArray(() => faker.number.int(size.labels - 1), Math.min(labelCount, size.labels)) : [];
+  const labels =
+    size.labels > 0
+      ? faker.helpers.uniqueArray(
+          () => faker.number.int(size.labels - 1),
+          Math.min(labelCount, size.labels),
+        )
+      : [];
   const area = AREA_CODES[i % AREA_CODES.length] as number;
   const local = String(2_000_000 + Math.floor(i / AREA_CODES.length)).padStart(7, '0');
-  const emailLocal = `${(givenName ?? 'user').toLowerCase()}.${(lastName ?? 'anon').toLowerCase()}`.replace(/[^a-z0-9.]/g, '');
+  const emailLocal =
+    `${(givenName ?? 'user').toLowerCase()}.${(lastName ?? 'anon').toLowerCase()}`.replace(
+      /[^a-z0-9.]/g,
+      '',
+    );
   return {
     externalId: faker.number.float() < 0.8 ? `user_${String(i + 1).padStart(7, '0')}` : null,
     name: givenName && lastName ? `${givenName} ${lastName}` : null,
@@ -115,14 +161,24 @@ export function generateContact(faker: Faker, i: number, size: GraphSize): Conta
     location: faker.location.city(),
     countryCode: faker.location.countryCode(),
     blocked: faker.number.float() < 0.02,
-    organization: size.organizations > 0 && faker.number.float() < 0.75 ? faker.number.int(size.organizations - 1) : null,
+    organization:
+      size.organizations > 0 && faker.number.float() < 0.75
+        ? faker.number.int(size.organizations - 1)
+        : null,
     labels,
     customAttributes: {
       plan: faker.helpers.arrayElement(PLANS),
       lifetimeValue: faker.number.int({ min: 0, max: 20_000 }),
       signupDate: createdAt.toISOString().slice(0, 10),
       vip: faker.number.float() < 0.1,
-      ...(faker.number.float() < 0.3 ? { interests: faker.helpers.arrayElements(['api', 'mobile', 'billing', 'analytics', 'security'], 2) } : {}),
+      ...(faker.number.float() < 0.3
+        ? {
+            interests: faker.helpers.arrayElements(
+              ['api', 'mobile', 'billing', 'analytics', 'security'],
+              2,
+            ),
+          }
+        : {}),
     },
     createdAt,
     updatedAt: new Date(Math.max(createdAt.getTime(), lastActivityAt?.getTime() ?? 0)),
@@ -130,7 +186,10 @@ export function generateContact(faker: Faker, i: number, size: GraphSize): Conta
   };
 }
 
-export function generateConversation(faker: Faker, contacts: readonly ContactSeed[]): ConversationSeed {
+export function generateConversation(
+  faker: Faker,
+  contacts: readonly ContactSeed[],
+): ConversationSeed {
   const contact = faker.number.int(contacts.length - 1);
   const owner = contacts[contact] as ContactSeed;
   const start = owner.createdAt.getTime();

@@ -94,7 +94,9 @@ async function nestedContacts(
   batches: Batches,
 ) {
   const query = toQuery(args, '');
-  const page = await batchLoader(ctx, name, args, (ids) => batches.pages(ids, query, args)).load(parentId);
+  const page = await batchLoader(ctx, name, args, (ids) => batches.pages(ids, query, args)).load(
+    parentId,
+  );
   const counts = batchLoader(ctx, `${name}.totalCount`, query, (ids) => batches.counts(ids, query));
   return { ...page, totalCount: async () => (await counts.load(parentId)) ?? 0 };
 }

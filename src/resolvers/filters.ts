@@ -72,7 +72,11 @@ export function toIdFilter(input: IdFilterInput, typename: string, path: string)
 function toLabelSet(input: LabelSetFilterInput, path: string): LabelSetFilter {
   const decode = (ids: readonly string[] | null | undefined, op: string) =>
     ids == null ? ids : localIds(ids, 'Label', `${path}.${op}`);
-  return { any: decode(input.any, 'any'), all: decode(input.all, 'all'), none: decode(input.none, 'none') };
+  return {
+    any: decode(input.any, 'any'),
+    all: decode(input.all, 'all'),
+    none: decode(input.none, 'none'),
+  };
 }
 
 /** Decodes the global IDs inside a contact filter, naming the path of a bad one. */
@@ -89,9 +93,14 @@ export function toContactFilter(input: ContactFilterInput, path = 'filter'): Con
   };
 }
 
-export function toConversationFilter(input: ConversationFilterInput, path = 'filter'): ConversationFilter {
+export function toConversationFilter(
+  input: ConversationFilterInput,
+  path = 'filter',
+): ConversationFilter {
   return {
     ...input,
-    contactId: input.contactId ? toIdFilter(input.contactId, 'Contact', `${path}.contactId`) : input.contactId,
+    contactId: input.contactId
+      ? toIdFilter(input.contactId, 'Contact', `${path}.contactId`)
+      : input.contactId,
   };
 }

@@ -6,9 +6,15 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { GraphQLError } from 'graphql';
-import { DateTimeResolver, EmailAddressResolver, JSONResolver, PhoneNumberResolver } from 'graphql-scalars';
+import {
+  DateTimeResolver,
+  EmailAddressResolver,
+  JSONResolver,
+  PhoneNumberResolver,
+} from 'graphql-scalars';
 import type { Context } from '../context.js';
 import { decodeGlobalId, encodeGlobalId } from '../global-id.js';
+import type { JsonValue } from '../resolvers/filters.js';
 
 export type AuthScopes = { read: boolean; write: boolean; admin: boolean };
 
@@ -21,8 +27,7 @@ export const builder = new SchemaBuilder<{
   Connection: { totalCount: () => Promise<number> };
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
-    // Any non-null JSON value; `{}` is TypeScript's "anything but null".
-    JSON: { Input: {}; Output: unknown };
+    JSON: { Input: JsonValue; Output: unknown };
     EmailAddress: { Input: string; Output: string };
     PhoneNumber: { Input: string; Output: string };
     ID: { Input: string; Output: string | number | bigint };
@@ -55,23 +60,33 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     encodeGlobalID: (typename, id) => encodeGlobalId(typename, id),
     decodeGlobalID: (globalId) => decodeGlobalId(globalId),
-    edgesFieldOptions: { nullable: false, description: 'The items of this page, each with its cursor.' },
+    edgesFieldOptions: {
+      nullable: false,
+      description: 'The items of this page, each with its cursor.',
+    },
     nodeFieldOptions: { nullable: false, description: 'The item at the end of the edge.' },
-    cursorFieldOptions: { description: 'Opaque position of this item; pass it as `after` or `before`.' },
+    cursorFieldOptions: {
+      description: 'Opaque position of this item; pass it as `after` or `before`.',
+    },
     pageInfoFieldOptions: { description: 'Where this page sits in the whole list.' },
     hasNextPageFieldOptions: { description: 'Whether more items follow this page.' },
     hasPreviousPageFieldOptions: { description: 'Whether items precede this page.' },
     startCursorFieldOptions: { description: 'Cursor of the first item of this page.' },
     endCursorFieldOptions: { description: 'Cursor of the last item of this page.' },
-    firstArgOptions: { description: 'Return at most this many items from the start (default 20, at most 100).' },
+    firstArgOptions: {
+      description: 'Return at most this many items from the start (default 20, at most 100).',
+    },
     lastArgOptions: { description: 'Return at most this many items from the end (at most 100).' },
     afterArgOptions: { description: 'Return items after this cursor.' },
     beforeArgOptions: { description: 'Return items before this cursor.' },
     nodeTypeOptions: { description: 'An object with a globally unique, opaque ID (Relay).' },
     idFieldOptions: { description: 'Globally unique, opaque identifier.' },
-    pageInfoTypeOptions: { description: 'Paging information for a connection (Relay cursor spec).' },
+    pageInfoTypeOptions: {
+      description: 'Paging information for a connection (Relay cursor spec).',
+    },
     nodeQueryOptions: {
-      description: 'Any object by its global ID; null when it does not exist or belongs to another workspace.',
+      description:
+        'Any object by its global ID; null when it does not exist or belongs to another workspace.',
       args: { id: { description: 'A global ID.' } },
     },
     nodesQueryOptions: {
@@ -82,7 +97,8 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.addScalarType('DateTime', DateTimeResolver, {
-  description: 'A date and time in ISO 8601 format with a time zone, e.g. `2026-11-25T17:00:00.000Z`.',
+  description:
+    'A date and time in ISO 8601 format with a time zone, e.g. `2026-11-25T17:00:00.000Z`.',
 });
 builder.addScalarType('JSON', JSONResolver, { description: 'Any JSON value.' });
 builder.addScalarType('EmailAddress', EmailAddressResolver, {

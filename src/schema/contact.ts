@@ -1,8 +1,3 @@
-import type {
-  AttributeFilterInput as AttributeFilterShape,
-  ContactFilterInput,
-  LabelSetFilterInput,
-} from '../resolvers/filters.js';
 import {
   type ContactOrderInput,
   type ContactsArgs,
@@ -10,10 +5,22 @@ import {
   listContacts,
 } from '../resolvers/contacts.js';
 import { contactConversations } from '../resolvers/conversations.js';
+import type {
+  AttributeFilterInput as AttributeFilterShape,
+  ContactFilterInput,
+  LabelSetFilterInput,
+} from '../resolvers/filters.js';
 import { type Args, builder } from './builder.js';
 import { ConversationStatus } from './conversation.js';
 import { DateTimeFilter, IDFilter, OrderDirection, StringFilter } from './filters.js';
-import { ContactConnection, ContactRef, ConversationConnection, ConversationRef, LabelRef, OrganizationRef } from './refs.js';
+import {
+  ContactConnection,
+  ContactRef,
+  ConversationConnection,
+  ConversationRef,
+  LabelRef,
+  OrganizationRef,
+} from './refs.js';
 
 export const ContactType = builder.enumType('ContactType', {
   description: 'What a contact is, derived from its data; never set directly.',
@@ -41,7 +48,11 @@ export const ContactOrderField = builder.enumType('ContactOrderField', {
 export const ContactOrder = builder.inputRef<ContactOrderInput>('ContactOrder').implement({
   description: 'One sort key of a contact list.',
   fields: (t) => ({
-    field: t.field({ type: ContactOrderField, required: true, description: 'The field to sort by.' }),
+    field: t.field({
+      type: ContactOrderField,
+      required: true,
+      description: 'The field to sort by.',
+    }),
     direction: t.field({ type: OrderDirection, required: true, description: 'The direction.' }),
   }),
 });
@@ -55,30 +66,43 @@ export const LabelSetFilter = builder.inputRef<LabelSetFilterInput>('LabelSetFil
   }),
 });
 
-export const AttributeFilterInput = builder.inputRef<AttributeFilterShape>('AttributeFilter').implement({
-  description:
-    'A condition on one custom attribute, compared as JSON: numbers as numbers, strings as strings ' +
-    '(ISO dates therefore compare in time order), never across types.',
-  fields: (t) => ({
-    key: t.string({ required: true, description: 'The attribute key (`plan` for `customAttributes.plan`).' }),
-    eq: t.field({ type: 'JSON', description: 'Equal to this JSON value.' }),
-    neq: t.field({ type: 'JSON', description: 'Not equal to this value (contacts without it match).' }),
-    in: t.field({ type: ['JSON'], description: 'Equal to one of these values.' }),
-    contains: t.field({
-      type: 'JSON',
-      description: 'An array attribute containing this element, or a text attribute containing this text (ignoring case).',
+export const AttributeFilterInput = builder
+  .inputRef<AttributeFilterShape>('AttributeFilter')
+  .implement({
+    description:
+      'A condition on one custom attribute, compared as JSON: numbers as numbers, strings as strings ' +
+      '(ISO dates therefore compare in time order), never across types.',
+    fields: (t) => ({
+      key: t.string({
+        required: true,
+        description: 'The attribute key (`plan` for `customAttributes.plan`).',
+      }),
+      eq: t.field({ type: 'JSON', description: 'Equal to this JSON value.' }),
+      neq: t.field({
+        type: 'JSON',
+        description: 'Not equal to this value (contacts without it match).',
+      }),
+      in: t.field({ type: ['JSON'], description: 'Equal to one of these values.' }),
+      contains: t.field({
+        type: 'JSON',
+        description:
+          'An array attribute containing this element, or a text attribute containing this text (ignoring case).',
+      }),
+      gt: t.field({ type: 'JSON', description: 'Greater than this number or string.' }),
+      gte: t.field({
+        type: 'JSON',
+        description: 'Greater than or equal to this number or string.',
+      }),
+      lt: t.field({ type: 'JSON', description: 'Less than this number or string.' }),
+      lte: t.field({ type: 'JSON', description: 'Less than or equal to this number or string.' }),
+      exists: t.boolean({ description: 'true: the attribute is set; false: it is not.' }),
     }),
-    gt: t.field({ type: 'JSON', description: 'Greater than this number or string.' }),
-    gte: t.field({ type: 'JSON', description: 'Greater than or equal to this number or string.' }),
-    lt: t.field({ type: 'JSON', description: 'Less than this number or string.' }),
-    lte: t.field({ type: 'JSON', description: 'Less than or equal to this number or string.' }),
-    exists: t.boolean({ description: 'true: the attribute is set; false: it is not.' }),
-  }),
-});
+  });
 
 export const ContactFilter = builder.inputRef<ContactFilterInput>('ContactFilter');
 ContactFilter.implement({
-  description: 'Which contacts to return. All given conditions must hold; combine with `and`, `or`, `not`.',
+  description:
+    'Which contacts to return. All given conditions must hold; combine with `and`, `or`, `not`.',
   fields: (t) => ({
     and: t.field({ type: [ContactFilter], description: 'Every one of these filters holds.' }),
     or: t.field({ type: [ContactFilter], description: 'At least one of these filters holds.' }),
@@ -86,7 +110,10 @@ ContactFilter.implement({
     name: t.field({ type: StringFilter, description: 'Display name.' }),
     email: t.field({ type: StringFilter, description: 'Primary email.' }),
     phone: t.field({ type: StringFilter, description: 'Primary phone, E.164.' }),
-    externalId: t.field({ type: StringFilter, description: 'External ID (exact case for eq/neq/in).' }),
+    externalId: t.field({
+      type: StringFilter,
+      description: 'External ID (exact case for eq/neq/in).',
+    }),
     type: t.field({ type: [ContactType], description: 'Is of one of these types.' }),
     blocked: t.boolean({ description: 'Is (or is not) blocked.' }),
     organizationId: t.field({ type: IDFilter, description: 'Belongs to an organization.' }),
@@ -94,7 +121,10 @@ ContactFilter.implement({
     createdAt: t.field({ type: DateTimeFilter, description: 'Creation time.' }),
     updatedAt: t.field({ type: DateTimeFilter, description: 'Last change.' }),
     lastActivityAt: t.field({ type: DateTimeFilter, description: 'Latest activity.' }),
-    attributes: t.field({ type: [AttributeFilterInput], description: 'Custom attribute conditions, all must hold.' }),
+    attributes: t.field({
+      type: [AttributeFilterInput],
+      description: 'Custom attribute conditions, all must hold.',
+    }),
     includeDeleted: t.boolean({
       description: 'Include soft-deleted contacts (hidden by default). Read at the top level only.',
     }),
@@ -121,8 +151,14 @@ ContactRef.implement({
       description: 'Primary phone in E.164 format; unique in the workspace.',
     }),
     avatarUrl: t.exposeString('avatarUrl', { nullable: true, description: 'URL of a picture.' }),
-    timezone: t.exposeString('timezone', { nullable: true, description: 'IANA time zone, e.g. `Europe/Paris`.' }),
-    location: t.exposeString('location', { nullable: true, description: 'Free-form location (city, region).' }),
+    timezone: t.exposeString('timezone', {
+      nullable: true,
+      description: 'IANA time zone, e.g. `Europe/Paris`.',
+    }),
+    location: t.exposeString('location', {
+      nullable: true,
+      description: 'Free-form location (city, region).',
+    }),
     countryCode: t.exposeString('countryCode', {
       nullable: true,
       description: 'ISO 3166-1 alpha-2 country code.',
@@ -155,7 +191,10 @@ ContactRef.implement({
         type: ConversationRef,
         description: 'The contact’s conversations, newest activity first.',
         args: {
-          status: t.arg({ type: ConversationStatus, description: 'Only conversations in this status.' }),
+          status: t.arg({
+            type: ConversationStatus,
+            description: 'Only conversations in this status.',
+          }),
         },
         resolve: (c, args, ctx) => contactConversations(ctx, c.id, args),
       },

@@ -1,5 +1,5 @@
-import type { ConversationFilterInput } from '../resolvers/filters.js';
 import { listConversations } from '../resolvers/conversations.js';
+import type { ConversationFilterInput } from '../resolvers/filters.js';
 import { builder } from './builder.js';
 import { DateTimeFilter, IDFilter } from './filters.js';
 import { ContactRef, ConversationConnection, ConversationRef } from './refs.js';
@@ -25,16 +25,18 @@ export const ConversationChannel = builder.enumType('ConversationChannel', {
   },
 });
 
-export const ConversationFilter = builder.inputRef<ConversationFilterInput>('ConversationFilter').implement({
-  description: 'Which conversations to return; all given conditions must hold.',
-  fields: (t) => ({
-    status: t.field({ type: [ConversationStatus], description: 'In one of these statuses.' }),
-    channel: t.field({ type: [ConversationChannel], description: 'On one of these channels.' }),
-    contactId: t.field({ type: IDFilter, description: 'With this contact.' }),
-    createdAt: t.field({ type: DateTimeFilter, description: 'Creation time.' }),
-    lastActivityAt: t.field({ type: DateTimeFilter, description: 'Latest activity.' }),
-  }),
-});
+export const ConversationFilter = builder
+  .inputRef<ConversationFilterInput>('ConversationFilter')
+  .implement({
+    description: 'Which conversations to return; all given conditions must hold.',
+    fields: (t) => ({
+      status: t.field({ type: [ConversationStatus], description: 'In one of these statuses.' }),
+      channel: t.field({ type: [ConversationChannel], description: 'On one of these channels.' }),
+      contactId: t.field({ type: IDFilter, description: 'With this contact.' }),
+      createdAt: t.field({ type: DateTimeFilter, description: 'Creation time.' }),
+      lastActivityAt: t.field({ type: DateTimeFilter, description: 'Latest activity.' }),
+    }),
+  });
 
 ConversationRef.implement({
   description: 'One exchange with a contact on a channel.',
@@ -44,8 +46,16 @@ ConversationRef.implement({
       description: 'Who the conversation is with.',
       resolve: (c) => c.contactId,
     }),
-    channel: t.field({ type: ConversationChannel, description: 'Where it happens.', resolve: (c) => c.channel }),
-    status: t.field({ type: ConversationStatus, description: 'Where it stands.', resolve: (c) => c.status }),
+    channel: t.field({
+      type: ConversationChannel,
+      description: 'Where it happens.',
+      resolve: (c) => c.channel,
+    }),
+    status: t.field({
+      type: ConversationStatus,
+      description: 'Where it stands.',
+      resolve: (c) => c.status,
+    }),
     subject: t.exposeString('subject', { nullable: true, description: 'Subject line or topic.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it started.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed.' }),
@@ -66,7 +76,9 @@ builder.queryFields((t) => ({
     {
       type: ConversationRef,
       description: 'Conversations of the workspace, newest activity first.',
-      args: { filter: t.arg({ type: ConversationFilter, description: 'Which conversations to return.' }) },
+      args: {
+        filter: t.arg({ type: ConversationFilter, description: 'Which conversations to return.' }),
+      },
       resolve: (_root, args, ctx) => listConversations(ctx, args),
     },
     ConversationConnection,

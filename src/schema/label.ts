@@ -17,12 +17,16 @@ LabelRef.implement({
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Name; unique in the workspace, ignoring case.' }),
     color: t.exposeString('color', { description: 'Display color, `#RRGGBB`.' }),
-    description: t.exposeString('description', { nullable: true, description: 'What the label means.' }),
+    description: t.exposeString('description', {
+      nullable: true,
+      description: 'What the label means.',
+    }),
     kind: t.field({ type: LabelKind, description: 'Who manages it.', resolve: (l) => l.kind }),
     contacts: t.connection(
       {
         type: ContactRef,
-        description: 'Contacts carrying this label: filter, search, sort and page as `Query.contacts`.',
+        description:
+          'Contacts carrying this label: filter, search, sort and page as `Query.contacts`.',
         args: contactConnectionArgs(t.arg),
         resolve: (l, args, ctx) => labelContacts(ctx, l.id, args as ContactsArgs),
       },

@@ -16,24 +16,32 @@ export const OrganizationOrderField = builder.enumType('OrganizationOrderField',
 });
 
 export const OrganizationOrder = builder
-  .inputRef<{ field: 'NAME' | 'CREATED_AT' | 'UPDATED_AT'; direction: 'ASC' | 'DESC' }>('OrganizationOrder')
+  .inputRef<{ field: 'NAME' | 'CREATED_AT' | 'UPDATED_AT'; direction: 'ASC' | 'DESC' }>(
+    'OrganizationOrder',
+  )
   .implement({
     description: 'One sort key of an organization list.',
     fields: (t) => ({
-      field: t.field({ type: OrganizationOrderField, required: true, description: 'The field to sort by.' }),
+      field: t.field({
+        type: OrganizationOrderField,
+        required: true,
+        description: 'The field to sort by.',
+      }),
       direction: t.field({ type: OrderDirection, required: true, description: 'The direction.' }),
     }),
   });
 
-export const OrganizationFilter = builder.inputRef<OrganizationFilterShape>('OrganizationFilter').implement({
-  description: 'Which organizations to return; all given conditions must hold.',
-  fields: (t) => ({
-    name: t.field({ type: StringFilter, description: 'Name.' }),
-    domain: t.field({ type: StringFilter, description: 'Web domain.' }),
-    createdAt: t.field({ type: DateTimeFilter, description: 'Creation time.' }),
-    updatedAt: t.field({ type: DateTimeFilter, description: 'Last change.' }),
-  }),
-});
+export const OrganizationFilter = builder
+  .inputRef<OrganizationFilterShape>('OrganizationFilter')
+  .implement({
+    description: 'Which organizations to return; all given conditions must hold.',
+    fields: (t) => ({
+      name: t.field({ type: StringFilter, description: 'Name.' }),
+      domain: t.field({ type: StringFilter, description: 'Web domain.' }),
+      createdAt: t.field({ type: DateTimeFilter, description: 'Creation time.' }),
+      updatedAt: t.field({ type: DateTimeFilter, description: 'Last change.' }),
+    }),
+  });
 
 OrganizationRef.implement({
   description: 'The company or account contacts belong to.',
@@ -51,7 +59,8 @@ OrganizationRef.implement({
     contacts: t.connection(
       {
         type: ContactRef,
-        description: 'Contacts of this organization: filter, search, sort and page as `Query.contacts`.',
+        description:
+          'Contacts of this organization: filter, search, sort and page as `Query.contacts`.',
         args: contactConnectionArgs(t.arg),
         resolve: (o, args, ctx) => organizationContacts(ctx, o.id, args as ContactsArgs),
       },

@@ -12,11 +12,14 @@ export const ContactRef = builder.loadableNodeRef<Contact, string, string>('Cont
   sort: (c) => c.id,
 });
 
-export const OrganizationRef = builder.loadableNodeRef<Organization, string, string>('Organization', {
-  id: { resolve: (o) => o.id },
-  load: (ids, ctx) => ctx.db.organizations.byIds(ids),
-  sort: (o) => o.id,
-});
+export const OrganizationRef = builder.loadableNodeRef<Organization, string, string>(
+  'Organization',
+  {
+    id: { resolve: (o) => o.id },
+    load: (ids, ctx) => ctx.db.organizations.byIds(ids),
+    sort: (o) => o.id,
+  },
+);
 
 export const LabelRef = builder.loadableNodeRef<Label, string, string>('Label', {
   id: { resolve: (l) => l.id },
@@ -24,11 +27,14 @@ export const LabelRef = builder.loadableNodeRef<Label, string, string>('Label', 
   sort: (l) => l.id,
 });
 
-export const ConversationRef = builder.loadableNodeRef<Conversation, string, string>('Conversation', {
-  id: { resolve: (c) => c.id },
-  load: (ids, ctx) => ctx.db.conversations.byIds(ids),
-  sort: (c) => c.id,
-});
+export const ConversationRef = builder.loadableNodeRef<Conversation, string, string>(
+  'Conversation',
+  {
+    id: { resolve: (c) => c.id },
+    load: (ids, ctx) => ctx.db.conversations.byIds(ids),
+    sort: (c) => c.id,
+  },
+);
 
 const totalCount = (what: string) => ({
   description: `How many ${what} match, across all pages.`,

@@ -13,7 +13,10 @@ const Scope = builder.enumType('ApiKeyScope', {
 const WorkspaceRef = builder.objectRef<Workspace>('Workspace').implement({
   description: 'The tenant: everything belongs to exactly one workspace.',
   fields: (t) => ({
-    id: t.globalID({ description: 'Global ID of the workspace.', resolve: (w) => ({ type: 'Workspace', id: w.id }) }),
+    id: t.globalID({
+      description: 'Global ID of the workspace.',
+      resolve: (w) => ({ type: 'Workspace', id: w.id }),
+    }),
     name: t.exposeString('name', { description: 'Display name.' }),
     defaultPhoneRegion: t.exposeString('defaultPhoneRegion', {
       nullable: true,
@@ -23,17 +26,23 @@ const WorkspaceRef = builder.objectRef<Workspace>('Workspace').implement({
   }),
 });
 
-const ViewerRef = builder.objectRef<{ workspace: Workspace; scopes: string[] }>('Viewer').implement({
-  description: 'Who is calling: the API key’s workspace and scopes.',
-  fields: (t) => ({
-    workspace: t.field({ type: WorkspaceRef, description: 'The key’s workspace.', resolve: (v) => v.workspace }),
-    scopes: t.field({
-      type: [Scope],
-      description: 'The key’s scopes.',
-      resolve: (v) => v.scopes.map((s) => s.toUpperCase() as 'READ' | 'WRITE' | 'ADMIN'),
+const ViewerRef = builder
+  .objectRef<{ workspace: Workspace; scopes: string[] }>('Viewer')
+  .implement({
+    description: 'Who is calling: the API key’s workspace and scopes.',
+    fields: (t) => ({
+      workspace: t.field({
+        type: WorkspaceRef,
+        description: 'The key’s workspace.',
+        resolve: (v) => v.workspace,
+      }),
+      scopes: t.field({
+        type: [Scope],
+        description: 'The key’s scopes.',
+        resolve: (v) => v.scopes.map((s) => s.toUpperCase() as 'READ' | 'WRITE' | 'ADMIN'),
+      }),
     }),
-  }),
-});
+  });
 
 builder.queryField('viewer', (t) =>
   t.field({
