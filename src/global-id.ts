@@ -8,13 +8,17 @@ export function encodeGlobalId(typename: string, id: string | number | bigint): 
   return Buffer.from(`${typename}:${id}`).toString('base64url');
 }
 
+/** The largest row id PostgreSQL's bigint holds. */
+const MAX_BIGINT = 9223372036854775807n;
+
 export function decodeGlobalId(
   globalId: string,
   argument = 'id',
 ): { typename: string; id: string } {
   const text = Buffer.from(globalId, 'base64url').toString('utf8');
   const match = /^([A-Z][A-Za-z]{0,63}):([1-9][0-9]{0,18})$/.exec(text);
-  if (!match || globalId.length > 120) {
+  // 19 digits can still overflow bigint, which the database would report as a server error.
+  if (!match || globalId.length > 120 || BigInt(match[2] as string) > MAX_BIGINT) {
     throw new UserInputError(argument, `"${globalId.slice(0, 40)}" is not a valid ID`);
   }
   return { typename: match[1] as string, id: match[2] as string };

@@ -6,7 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { sql } from 'kysely';
 import { WebSocketServer } from 'ws';
-import { authenticate, bearerToken } from './auth.js';
+import { authenticate } from './auth.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import type { Principal } from './db/api-keys.js';
@@ -15,6 +15,7 @@ import { createWorkspaceData } from './db/workspace-data.js';
 import { UserInputError } from './errors.js';
 import { EXAMPLE_OPERATIONS } from './graphiql.js';
 import type { Logger } from './logger.js';
+import { useNulCharacterGuard } from './nul-guard.js';
 import { schema } from './schema/index.js';
 
 type ServerContext = {
@@ -95,8 +96,8 @@ function useHealthChecks(database: DatabaseHandle): Plugin {
   };
 }
 
-function useRequestIdHeader(): Plugin {
-  const ids = new WeakMap<Request, string>();
+/** Gives every request one id, shared by the context (for logs) and the `x-request-id` header. */
+function useRequestIdHeader(ids: WeakMap<Request, string>): Plugin {
   return {
     onRequest({ request }) {
       ids.set(request, requestIdOf(request));
@@ -115,12 +116,14 @@ function requestIdOf(request?: Request): string {
 
 /** yoga (HTTP, SSE, GraphiQL) and graphql-ws on one http server; nothing else wires. */
 export function createServer(config: Config, database: DatabaseHandle, log: Logger): AppServer {
+  const requestIds = new WeakMap<Request, string>();
   async function buildContext(initial: YogaInitialContext & ServerContext): Promise<Context> {
     const principal =
       initial.principal ??
       (await authenticate(database.db, initial.request?.headers.get('authorization')));
     return {
-      requestId: requestIdOf(initial.request),
+      requestId:
+        (initial.request && requestIds.get(initial.request)) ?? requestIdOf(initial.request),
       principal,
       db: createWorkspaceData(database.db, principal.workspaceId),
       loaders: new Map(),
@@ -138,8 +141,11 @@ export function createServer(config: Config, database: DatabaseHandle, log: Logg
     graphiql: (request) => {
       // `npm start` prints a link carrying the demo key, so GraphiQL opens ready to run.
       const key = new URL(request.url).searchParams.get('apiKey');
+      // Only a key-shaped value goes into the page: anything else could close its <script>.
       const headers =
-        bearerToken(`Bearer ${key}`) && key ? { Authorization: `Bearer ${key}` } : undefined;
+        key && /^cg_[A-Za-z0-9_-]{1,200}$/.test(key)
+          ? { Authorization: `Bearer ${key}` }
+          : undefined;
       return {
         title: 'contactgraph',
         defaultQuery: EXAMPLE_OPERATIONS,
@@ -147,7 +153,12 @@ export function createServer(config: Config, database: DatabaseHandle, log: Logg
         shouldPersistHeaders: true,
       };
     },
-    plugins: [useHealthChecks(database), useRequestIdHeader(), useUnexpectedErrorLog(log)],
+    plugins: [
+      useHealthChecks(database),
+      useRequestIdHeader(requestIds),
+      useUnexpectedErrorLog(log),
+      useNulCharacterGuard(),
+    ],
   });
 
   const http = createHttpServer(yoga);

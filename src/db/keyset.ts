@@ -108,12 +108,16 @@ export function decodeCursor(keyset: Keyset, cursor: string, argument: string): 
   } catch {
     throw new UserInputError(argument, 'is not a valid cursor');
   }
-  if (!Array.isArray(decoded) || decoded.length !== keyset.parts.length + 1) {
+  if (!Array.isArray(decoded) || typeof decoded[0] !== 'string') {
     throw new UserInputError(argument, 'is not a valid cursor');
   }
-  const [signature, ...values] = decoded as unknown[];
-  if (signature !== keyset.signature) {
+  // The signature first: a cursor of another order may also have another number of values.
+  if (decoded[0] !== keyset.signature) {
     throw new UserInputError(argument, 'was made for a different orderBy');
+  }
+  const values = decoded.slice(1) as unknown[];
+  if (values.length !== keyset.parts.length) {
+    throw new UserInputError(argument, 'is not a valid cursor');
   }
   keyset.parts.forEach((part, i) => {
     const v = values[i];
@@ -121,11 +125,38 @@ export function decodeCursor(keyset: Keyset, cursor: string, argument: string): 
       part.type === 'boolean'
         ? typeof v === 'boolean'
         : part.type === 'timestamptz'
-          ? typeof v === 'string' && (/^-?infinity$/.test(v) || !Number.isNaN(Date.parse(v)))
-          : typeof v === 'string' && (i < keyset.parts.length - 1 || /^[0-9]{1,19}$/.test(v));
+          ? typeof v === 'string' && isTimestampText(v)
+          : i < keyset.parts.length - 1
+            ? typeof v === 'string' && !v.includes('\u0000')
+            : typeof v === 'string' && isBigintText(v);
     if (!ok) throw new UserInputError(argument, 'is not a valid cursor');
   });
   return values;
+}
+
+// Cursor values are cast in SQL, where a value the cast rejects would be a server error:
+// these checks accept every value the database writes into a cursor and nothing it rejects.
+
+const MAX_BIGINT = 9223372036854775807n;
+
+function isBigintText(v: string): boolean {
+  return /^[0-9]{1,19}$/.test(v) && BigInt(v) <= MAX_BIGINT;
+}
+
+/** `to_json(timestamptz)` text: ISO 8601 with an offset, or ±infinity; a real calendar day. */
+function isTimestampText(v: string): boolean {
+  if (/^-?infinity$/.test(v)) return true;
+  const m =
+    /^(\d{4,6})-(\d\d)-(\d\d)T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-](0\d|1[0-5])(:[0-5]\d){0,2})$/.exec(
+      v,
+    );
+  if (!m) return false;
+  const [year, month, day] = [m[1], m[2], m[3]].map(Number) as [number, number, number];
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return (
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+  );
 }
 
 /**
