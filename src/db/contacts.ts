@@ -102,7 +102,7 @@ export function contactsRepository(scope: WorkspaceScope) {
     },
 
     page(query: ContactQuery, args: PageArgs): Promise<Connection<Contact>> {
-      return fetchPage<Contact>(matching(query), keysetFor(query.orderBy), args);
+      return fetchPage<Contact>(scope.db, matching(query), keysetFor(query.orderBy), args);
     },
 
     /** `Organization.contacts` for many organizations at once. */

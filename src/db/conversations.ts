@@ -67,7 +67,7 @@ export function conversationsRepository(scope: WorkspaceScope) {
     },
 
     page(filter: ConversationFilter | null | undefined, args: PageArgs) {
-      return fetchPage<Conversation>(matching(filter), LATEST_FIRST, args);
+      return fetchPage<Conversation>(scope.db, matching(filter), LATEST_FIRST, args);
     },
 
     /** `Contact.conversations` for a page of contacts in one statement. */

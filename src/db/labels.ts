@@ -46,7 +46,7 @@ export function labelsRepository(scope: WorkspaceScope) {
       let q = scope.selectFrom('labels').selectAll('labels');
       const search = query.search?.trim();
       if (search) q = q.where(lowerContains(sql`lower(labels.name)`, search));
-      return fetchPage<Label>(q, BY_NAME, args);
+      return fetchPage<Label>(scope.db, q, BY_NAME, args);
     },
   };
 }

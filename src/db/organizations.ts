@@ -85,6 +85,7 @@ export function organizationsRepository(scope: WorkspaceScope) {
       }
       const order = query.orderBy?.length ? query.orderBy : DEFAULT_ORDER;
       return fetchPage<Organization>(
+        scope.db,
         q,
         buildKeyset(ORGANIZATION_SORT, order, 'organizations.id'),
         args,

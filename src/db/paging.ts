@@ -5,6 +5,7 @@ import {
   orderByClause,
   type Page,
   type PageArgs,
+  type PagePlan,
   planPage,
   toPage,
 } from './keyset.js';
@@ -17,21 +18,41 @@ type AnyQuery = SelectQueryBuilder<Database, any, any>;
 /** A page plus its total, counted only when a client asks for `totalCount`. */
 export type Connection<Row> = Page<Row> & { totalCount: () => Promise<number> };
 
-/** One keyset page of `query` (scoped, filtered, selecting its rows). */
+/** One keyset page of `query` (scoped, filtered, selecting all columns of its table). */
 export async function fetchPage<Row>(
+  db: Kysely<Database>,
   query: AnyQuery,
   keyset: Keyset,
   args: PageArgs,
 ): Promise<Connection<Row>> {
   const plan = planPage(keyset, args);
-  let q = query.select(cursorColumns(keyset).map((c, i) => sqlAlias(c, i)));
+  let q = query;
   for (const condition of plan.conditions) q = q.where(condition);
-  const rows = (await q
-    .orderBy(orderByClause(keyset, plan.backward))
-    .limit(plan.limit + 1)
-    .execute()) as (Row & Record<string, unknown>)[];
+  q = q.orderBy(orderByClause(keyset, plan.backward)).limit(plan.limit + 1);
+  const { rows } = await withCursors<Row & Record<string, unknown>>(q, keyset, plan).execute(db);
   const page = toPage(keyset, plan, args, rows);
   return { ...page, totalCount: once(() => countRows(query)) };
+}
+
+/**
+ * The limited `page` with each row's cursor values, computed outside the LIMIT: inside it, a
+ * sorted plan (search results, filters no index orders) would compute them for every matching
+ * row before sorting (`to_json` on ~1000 rows cost more than the search itself). The subquery
+ * takes the table's name, so the keyset's expressions (`contacts.created_at`) read its columns.
+ */
+function withCursors<Row>(page: AnyQuery, keyset: Keyset, plan: PagePlan): RawBuilder<Row> {
+  const table = sql.id(tableOf(keyset));
+  const cursors = sql.join(cursorColumns(keyset).map((c, i) => sqlAlias(c, i)));
+  return sql<Row>`select ${table}.*, ${cursors} from (${page}) as ${table}
+    order by ${orderByClause(keyset, plan.backward)}`;
+}
+
+/** The table a keyset orders: its last part is always the qualified id column (`contacts.id`). */
+function tableOf(keyset: Keyset): string {
+  const id = keyset.parts.at(-1)?.expression ?? '';
+  const table = /^([a-z_]+)\.id$/.exec(id)?.[1];
+  if (!table) throw new Error(`keyset does not end with a table's id column: ${id}`);
+  return table;
 }
 
 async function countRows(query: AnyQuery): Promise<number> {
@@ -54,8 +75,7 @@ export async function fetchPartitionedPages<Row>(
   args: PageArgs,
 ): Promise<Map<string, Page<Row>>> {
   const plan = planPage(keyset, args);
-  const partitionKey = sql<string>`p.partition_key`;
-  let inner = innerFor(partitionKey).select(cursorColumns(keyset).map((c, i) => sqlAlias(c, i)));
+  let inner = innerFor(sql<string>`p.partition_key`);
   for (const condition of plan.conditions) inner = inner.where(condition);
   inner = inner.orderBy(orderByClause(keyset, plan.backward)).limit(plan.limit + 1);
   const outerOrder = keyset.parts
@@ -66,7 +86,7 @@ export async function fetchPartitionedPages<Row>(
   const { rows } = await sql<Row & { partitionKey: string } & Record<string, unknown>>`
     select p.partition_key, x.*
     from unnest(${[...keys]}::bigint[]) with ordinality as p(partition_key, ord)
-    cross join lateral (${inner}) as x
+    cross join lateral (${withCursors(inner, keyset, plan)}) as x
     order by p.ord, ${sql.raw(outerOrder)}`.execute(db);
   const grouped = new Map<string, (Row & Record<string, unknown>)[]>();
   for (const row of rows) {

@@ -3,6 +3,7 @@ import { createApiKey } from '../db/api-keys.js';
 import type { Database } from '../db/schema.js';
 import { type GraphRows, insertGraph } from '../db/seed.js';
 import { createWorkspace } from '../db/workspaces.js';
+import { followConversations } from './chunks.js';
 import {
   type ContactSeed,
   createFaker,
@@ -25,14 +26,7 @@ export function generateGraph(seed: number, size: GraphSize): GraphRows {
   const conversations = Array.from({ length: contacts.length ? size.conversations : 0 }, () =>
     generateConversation(faker, contacts),
   );
-  for (const conversation of conversations) {
-    const contact = contacts[conversation.contact] as ContactSeed;
-    if (!contact.lastActivityAt || contact.lastActivityAt < conversation.lastActivityAt) {
-      contact.lastActivityAt = conversation.lastActivityAt;
-      if (contact.updatedAt < conversation.lastActivityAt)
-        contact.updatedAt = conversation.lastActivityAt;
-    }
-  }
+  followConversations(contacts, conversations);
   return { organizations, labels, contacts, conversations };
 }
 

@@ -1,0 +1,104 @@
+import type { DatabaseHandle } from '../src/db/connect.js';
+import { type BenchDataset, ensureDataset, openBenchDatabase } from './dataset.js';
+import { loadFixtures } from './fixtures.js';
+import { loadHttp } from './http-load.js';
+import { describeMachine } from './machine.js';
+import { type Operation, operations } from './operations.js';
+import { type BenchOptions, readOptions, USAGE } from './options.js';
+import { type Row, ratio, renderTable } from './report.js';
+import { startServerProcess } from './server-process.js';
+import { loadSql } from './sql-load.js';
+import { countStatements } from './statements.js';
+import { type Measurement, summarize } from './stats.js';
+
+/**
+ * GraphQL over HTTP against the server in a child process vs. the best single SQL statement
+ * for the same data, per read. Progress goes to stderr, the table to stdout.
+ */
+async function main(argv: string[]) {
+  const options = readOptions(argv);
+  if (!options) {
+    console.log(USAGE);
+    return;
+  }
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const dataset = await ensureDataset(options, log);
+  const database = await openBenchDatabase(options);
+  try {
+    const machine = await describeMachine(database);
+    const fixtures = await loadFixtures(database, dataset.workspaceId);
+    const ops = operations(fixtures).filter(
+      (op) => options.only.length === 0 || options.only.includes(op.name),
+    );
+    const statements = await countStatements(options, dataset.apiKey, ops);
+    const rows = await runAll(options, dataset, database, ops, statements, log);
+    if (options.json) {
+      const { databaseUrl: _secret, ...shown } = options;
+      const out = { machine, options: shown, rows: rows.map((r) => ({ ...r, ratio: ratio(r) })) };
+      console.log(JSON.stringify(out, null, 2));
+    } else {
+      console.log(renderTable(rows, machine, settingsLine(options, dataset)));
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+/** Per operation, GraphQL then raw SQL back to back, so drifting machine load hits both. */
+async function runAll(
+  options: BenchOptions,
+  dataset: BenchDataset,
+  database: DatabaseHandle,
+  ops: Operation[],
+  statements: Map<string, number>,
+  log: (line: string) => void,
+): Promise<Row[]> {
+  const server = await startServerProcess({
+    DATABASE_URL: options.databaseUrl,
+    DATABASE_SCHEMA: options.schema,
+    DATABASE_POOL_SIZE: String(Math.min(200, options.connections)),
+  });
+  const { connections } = options;
+  const rows: Row[] = [];
+  try {
+    for (const op of ops) {
+      log(`${op.title}: GraphQL…`);
+      const graphql = await measure(options, (s) =>
+        loadHttp(server.url, dataset.apiKey, op, s, connections),
+      );
+      log(`${op.title}: raw SQL…`);
+      const raw = await measure(options, (s) => loadSql(database.pool, op, s, connections));
+      rows.push({
+        name: op.name,
+        title: op.title,
+        graphql,
+        raw,
+        statements: statements.get(op.name) ?? 0,
+      });
+    }
+  } finally {
+    await server.stop();
+  }
+  return rows;
+}
+
+/** A warm-up run (discarded), then the measured one. */
+async function measure(options: BenchOptions, run: (seconds: number) => Promise<Measurement>) {
+  if (options.warmup > 0) await run(options.warmup);
+  return summarize(await run(options.duration));
+}
+
+function settingsLine(options: BenchOptions, dataset: BenchDataset): string {
+  const origin =
+    dataset.seedSeconds === null ? 'reused' : `seeded in ${dataset.seedSeconds.toFixed(1)} s`;
+  return (
+    `Dataset: ${options.contacts} contacts (seed ${options.seed}, schema "${options.schema}", ` +
+    `${origin}); ${options.connections} connections, ${options.warmup} s warm-up + ` +
+    `${options.duration} s measured per run`
+  );
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util';
+
+export type BenchOptions = {
+  databaseUrl: string;
+  /** Schema holding the bench dataset, apart from tests and other data. */
+  schema: string;
+  contacts: number;
+  seed: number;
+  /** Seconds measured per operation and path (after the warm-up). */
+  duration: number;
+  warmup: number;
+  connections: number;
+  /** Only these operations (all when empty). */
+  only: string[];
+  /** Seed again even when the schema already holds the requested dataset. */
+  reseed: boolean;
+  json: boolean;
+};
+
+export const USAGE = `Usage: npm run bench -- [--contacts N] [--duration S] [--warmup S] [--connections N]
+                       [--schema NAME] [--seed N] [--only card,list,search] [--reseed] [--json]
+
+Needs DATABASE_URL (PostgreSQL). Seeds one workspace of --contacts contacts (default 100000)
+into --schema (default "bench") unless it already holds exactly that dataset, then load-tests
+three reads over HTTP against the server in a child process, and the same reads as single
+hand-written SQL statements through a pg Pool, with the same concurrency. After changing the
+migrations (indexes), pass --reseed: reuse only checks the dataset's size and seed.`;
+
+function whole(name: string, value: string | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  const n = Number(value.replace(/_/g, ''));
+  if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}`);
+  return n;
+}
+
+/** The options, or undefined when the usage was asked for. */
+export function readOptions(argv: string[], env = process.env): BenchOptions | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      contacts: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      schema: { type: 'string' },
+      seed: { type: 'string' },
+      only: { type: 'string' },
+      reseed: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return undefined;
+  const databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) throw new Error('DATABASE_URL must point at a PostgreSQL database');
+  const schema = values.schema ?? env.BENCH_SCHEMA ?? 'bench';
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('--schema must be a lower-case name');
+  return {
+    databaseUrl,
+    schema,
+    contacts: Math.round(whole('contacts', values.contacts, 100_000)),
+    seed: Math.round(whole('seed', values.seed, 1, 0)),
+    duration: whole('duration', values.duration, 10),
+    warmup: whole('warmup', values.warmup, 2, 0),
+    connections: Math.round(whole('connections', values.connections, 10)),
+    only: values.only ? values.only.split(',').map((s) => s.trim()) : [],
+    reseed: values.reseed,
+    json: values.json,
+  };
+}
