@@ -51,6 +51,36 @@ const CONTACT_SORT: Record<ContactOrderField, SortField> = {
   },
 };
 
+/** Every column a read returns (not `search_text`: long, and only the index needs it). */
+const CONTACT_COLUMNS = [
+  'contacts.id',
+  'contacts.workspaceId',
+  'contacts.externalId',
+  'contacts.name',
+  'contacts.givenName',
+  'contacts.middleName',
+  'contacts.lastName',
+  'contacts.email',
+  'contacts.emailVerifiedAt',
+  'contacts.phone',
+  'contacts.phoneVerifiedAt',
+  'contacts.avatarUrl',
+  'contacts.timezone',
+  'contacts.location',
+  'contacts.countryCode',
+  'contacts.blocked',
+  'contacts.isVendor',
+  'contacts.ownerId',
+  'contacts.organizationId',
+  'contacts.customAttributes',
+  'contacts.additionalAttributes',
+  'contacts.lastActivityAt',
+  'contacts.createdAt',
+  'contacts.updatedAt',
+  'contacts.deletedAt',
+  'contacts.type',
+] as const;
+
 export const DEFAULT_CONTACT_ORDER: SortSpec[] = [{ field: 'CREATED_AT', direction: 'DESC' }];
 
 export type ContactQuery = {
@@ -67,7 +97,7 @@ export function contactsRepository(scope: WorkspaceScope) {
     buildKeyset(CONTACT_SORT, orderBy?.length ? orderBy : DEFAULT_CONTACT_ORDER, 'contacts.id');
 
   function matching(query: ContactQuery) {
-    let q = scope.selectFrom('contacts').selectAll('contacts');
+    let q = scope.selectFrom('contacts').select(CONTACT_COLUMNS);
     if (!query.filter?.includeDeleted) q = q.where('contacts.deletedAt', 'is', null);
     if (query.filter) q = q.where(contactCondition(query.filter));
     const search = query.search?.trim();
@@ -80,14 +110,14 @@ export function contactsRepository(scope: WorkspaceScope) {
     byIds(ids: readonly string[]): Promise<Contact[]> {
       return scope
         .selectFrom('contacts')
-        .selectAll()
+        .select(CONTACT_COLUMNS)
         .where('id', '=', sql<string>`any(${[...ids]}::bigint[])`)
         .execute();
     },
 
     /** One live contact by id, external ID, email or phone (all given keys must match). */
     async find(lookup: ContactLookup & { id?: string }, includeDeleted = false) {
-      let q = scope.selectFrom('contacts').selectAll();
+      let q = scope.selectFrom('contacts').select(CONTACT_COLUMNS);
       if (lookup.id !== undefined) q = q.where('id', '=', lookup.id);
       if (lookup.externalId !== undefined) q = q.where('externalId', '=', lookup.externalId);
       if (lookup.email !== undefined) q = q.where('email', '=', lookup.email.trim().toLowerCase());

@@ -147,6 +147,7 @@ export type Workspace = Selectable<WorkspacesTable>;
 export type ApiKey = Selectable<ApiKeysTable>;
 export type Organization = Selectable<OrganizationsTable>;
 export type Label = Selectable<LabelsTable>;
-export type Contact = Selectable<ContactsTable>;
+/** A contact as read: everything but the search haystack, which only the database needs. */
+export type Contact = Omit<Selectable<ContactsTable>, 'searchText'>;
 export type Conversation = Selectable<ConversationsTable>;
 export type NewContact = Insertable<ContactsTable>;
