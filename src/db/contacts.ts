@@ -52,7 +52,7 @@ const CONTACT_SORT: Record<ContactOrderField, SortField> = {
 };
 
 /** Every column a read returns (not `search_text`: long, and only the index needs it). */
-const CONTACT_COLUMNS = [
+export const CONTACT_COLUMNS = [
   'contacts.id',
   'contacts.workspaceId',
   'contacts.externalId',

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { contactWrites } from './contact-writes.js';
 import { contactsRepository } from './contacts.js';
 import { conversationsRepository } from './conversations.js';
 import { labelsRepository } from './labels.js';
@@ -11,16 +12,30 @@ import { findWorkspace } from './workspaces.js';
  * Everything a request may read or write, bound to the authenticated workspace. The request
  * context holds one of these; there is no unscoped handle next to it.
  */
-export function createWorkspaceData(db: Kysely<Database>, workspaceId: string) {
+export function createWorkspaceData(db: Kysely<Database>, workspaceId: string): WorkspaceData {
   const scope = new WorkspaceScope(db, workspaceId);
   return {
     workspaceId,
     workspace: () => findWorkspace(db, workspaceId),
     contacts: contactsRepository(scope),
+    contactWrites: contactWrites(scope),
     organizations: organizationsRepository(scope),
     labels: labelsRepository(scope),
     conversations: conversationsRepository(scope),
+    /** Runs `work` in one transaction, with data access bound to it; all or nothing. */
+    transaction<T>(work: (tx: WorkspaceData) => Promise<T>): Promise<T> {
+      return db.transaction().execute((tx) => work(createWorkspaceData(tx, workspaceId)));
+    },
   };
 }
 
-export type WorkspaceData = ReturnType<typeof createWorkspaceData>;
+export type WorkspaceData = {
+  workspaceId: string;
+  workspace: () => ReturnType<typeof findWorkspace>;
+  contacts: ReturnType<typeof contactsRepository>;
+  contactWrites: ReturnType<typeof contactWrites>;
+  organizations: ReturnType<typeof organizationsRepository>;
+  labels: ReturnType<typeof labelsRepository>;
+  conversations: ReturnType<typeof conversationsRepository>;
+  transaction<T>(work: (tx: WorkspaceData) => Promise<T>): Promise<T>;
+};

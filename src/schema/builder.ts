@@ -108,6 +108,12 @@ builder.addScalarType('PhoneNumber', PhoneNumberResolver, {
   description: 'A phone number in E.164 format, e.g. `+14155550123`.',
 });
 
+builder.mutationType({
+  description:
+    'Writes; every field needs a key with the `write` scope. Each runs in one transaction.',
+  authScopes: { write: true },
+});
+
 builder.queryType({
   description: 'Reads; every field needs a key with the `read` scope.',
   authScopes: { read: true },

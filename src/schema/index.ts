@@ -1,5 +1,7 @@
 import { builder } from './builder.js';
+import './errors.js';
 import './contact.js';
+import './contact-mutations.js';
 import './conversation.js';
 import './label.js';
 import './organization.js';
