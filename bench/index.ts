@@ -2,7 +2,7 @@ import type { DatabaseHandle } from '../src/db/connect.js';
 import { type BenchDataset, ensureDataset, openBenchDatabase } from './dataset.js';
 import { loadFixtures } from './fixtures.js';
 import { loadHttp } from './http-load.js';
-import { describeMachine } from './machine.js';
+import { describeMachine, machineLine } from './machine.js';
 import { type Operation, operations } from './operations.js';
 import { type BenchOptions, readOptions, USAGE } from './options.js';
 import { type Row, ratio, renderTable } from './report.js';
@@ -10,6 +10,7 @@ import { startServerProcess } from './server-process.js';
 import { loadSql } from './sql-load.js';
 import { countStatements } from './statements.js';
 import { type Measurement, summarize } from './stats.js';
+import { renderWriteTable, runWrites, WRITE_NAMES, writeRatio } from './writes.js';
 
 /**
  * GraphQL over HTTP against the server in a child process vs. the best single SQL statement
@@ -31,13 +32,29 @@ async function main(argv: string[]) {
       (op) => options.only.length === 0 || options.only.includes(op.name),
     );
     const statements = await countStatements(options, dataset.apiKey, ops);
-    const rows = await runAll(options, dataset, database, ops, statements, log);
+    const rows =
+      ops.length > 0 ? await runAll(options, dataset, database, ops, statements, log) : [];
+    const writes = WRITE_NAMES.filter(
+      (name) => options.only.length === 0 || options.only.includes(name),
+    );
+    const writeRows = await runWrites(options, dataset.workspaceId, database, writes, log);
     if (options.json) {
       const { databaseUrl: _secret, ...shown } = options;
-      const out = { machine, options: shown, rows: rows.map((r) => ({ ...r, ratio: ratio(r) })) };
+      const out = {
+        machine,
+        options: shown,
+        rows: rows.map((r) => ({ ...r, ratio: ratio(r) })),
+        writes: writeRows.map((r) => ({ ...r, ratio: writeRatio(r) })),
+      };
       console.log(JSON.stringify(out, null, 2));
     } else {
-      console.log(renderTable(rows, machine, settingsLine(options, dataset)));
+      const settings = settingsLine(options, dataset);
+      console.log(
+        rows.length > 0
+          ? renderTable(rows, machine, settings)
+          : `${machineLine(machine)}\n${settings}`,
+      );
+      if (writeRows.length > 0) console.log(renderWriteTable(writeRows));
     }
   } finally {
     await database.close();

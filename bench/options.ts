@@ -18,13 +18,19 @@ export type BenchOptions = {
 };
 
 export const USAGE = `Usage: npm run bench -- [--contacts N] [--duration S] [--warmup S] [--connections N]
-                       [--schema NAME] [--seed N] [--only card,list,search] [--reseed] [--json]
+                       [--schema NAME] [--seed N] [--only card,list,search,create,upsert]
+                       [--reseed] [--json]
 
 Needs DATABASE_URL (PostgreSQL). Seeds one workspace of --contacts contacts (default 100000)
 into --schema (default "bench") unless it already holds exactly that dataset, then load-tests
 three reads over HTTP against the server in a child process, and the same reads as single
 hand-written SQL statements through a pg Pool, with the same concurrency. After changing the
-migrations (indexes), pass --reseed: reuse only checks the dataset's size and seed.`;
+migrations (indexes), pass --reseed: reuse only checks the dataset's size and seed.
+
+Then two writes into that workspace: createContact (one contact per request, a fresh email
+each) vs. a single-row INSERT, and upsertContacts in batches of 1000 (contacts/s) vs. the same
+rows as one multi-row INSERT … ON CONFLICT (target ≥ 0.5×). Each run writes fresh external IDs
+and deletes its rows afterwards, so the dataset's contact count and later runs are unaffected.`;
 
 function whole(name: string, value: string | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;

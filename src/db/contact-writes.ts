@@ -137,5 +137,64 @@ export function contactWrites(scope: WorkspaceScope) {
         .where('labelId', '=', sql<string>`any(${[...labelIds]}::bigint[])`)
         .execute();
     },
+
+    /** Bulk actions over already selected ids; each returns how many contacts changed. */
+    async bulkAddLabels(ids: readonly string[], labelIds: readonly string[]): Promise<number> {
+      if (ids.length === 0 || labelIds.length === 0) return 0;
+      const result = await sql`insert into contact_labels (workspace_id, contact_id, label_id)
+        select ${workspaceId}, c.id, l.id
+        from unnest(${[...ids]}::bigint[]) as c(id) cross join unnest(${[...new Set(labelIds)]}::bigint[]) as l(id)
+        on conflict do nothing
+        returning contact_id`.execute(scope.db);
+      return new Set((result.rows as { contactId: string }[]).map((r) => r.contactId)).size;
+    },
+
+    async bulkRemoveLabels(ids: readonly string[], labelIds: readonly string[]): Promise<number> {
+      if (ids.length === 0 || labelIds.length === 0) return 0;
+      const rows = await scope
+        .deleteFrom('contactLabels')
+        .where('contactId', '=', sql<string>`any(${[...ids]}::bigint[])`)
+        .where('labelId', '=', sql<string>`any(${[...labelIds]}::bigint[])`)
+        .returning('contactId')
+        .execute();
+      return new Set(rows.map((r) => r.contactId)).size;
+    },
+
+    async bulkSoftDelete(ids: readonly string[]): Promise<number> {
+      if (ids.length === 0) return 0;
+      const result = await scope
+        .updateTable('contacts')
+        .set({ deletedAt: sql`now()`, updatedAt: sql`now()` })
+        .where('id', '=', sql<string>`any(${[...ids]}::bigint[])`)
+        .where('deletedAt', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    async bulkRestore(ids: readonly string[]): Promise<number> {
+      if (ids.length === 0) return 0;
+      const result = await scope
+        .updateTable('contacts')
+        .set({ deletedAt: null, updatedAt: sql`now()` })
+        .where('id', '=', sql<string>`any(${[...ids]}::bigint[])`)
+        .where('deletedAt', 'is not', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    async bulkSetOrganization(
+      ids: readonly string[],
+      organizationId: string | null,
+    ): Promise<number> {
+      if (ids.length === 0) return 0;
+      const result = await scope
+        .updateTable('contacts')
+        .set({ organizationId, updatedAt: sql`now()` })
+        .where('id', '=', sql<string>`any(${[...ids]}::bigint[])`)
+        .where('deletedAt', 'is', null)
+        .where(sql<boolean>`organization_id is distinct from ${organizationId}::bigint`)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
   };
 }

@@ -131,6 +131,23 @@ export function contactsRepository(scope: WorkspaceScope) {
         .executeTakeFirst();
     },
 
+    /**
+     * Ids a bulk action selects: by filter or by ids, live contacts (or, with `deleted`, deleted
+     * ones), at most `limit` (ask one more than allowed to detect overflow).
+     */
+    async matchingIds(
+      selection: { filter: ContactFilter | null; ids?: readonly string[]; deleted: boolean },
+      limit: number,
+    ): Promise<string[]> {
+      const filter = { ...(selection.filter ?? {}), includeDeleted: selection.deleted };
+      let q = matching({ filter }).clearSelect().select('contacts.id');
+      if (selection.ids)
+        q = q.where('contacts.id', '=', sql<string>`any(${[...selection.ids]}::bigint[])`);
+      if (selection.deleted) q = q.where('contacts.deletedAt', 'is not', null);
+      const rows = await q.orderBy('contacts.id').limit(limit).execute();
+      return rows.map((r) => r.id);
+    },
+
     page(query: ContactQuery, args: PageArgs): Promise<Connection<Contact>> {
       return fetchPage<Contact>(scope.db, matching(query), keysetFor(query.orderBy), args);
     },

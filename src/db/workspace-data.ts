@@ -1,12 +1,16 @@
 import type { Kysely } from 'kysely';
+import { contactBatch } from './contact-batch.js';
 import { contactWrites } from './contact-writes.js';
 import { contactsRepository } from './contacts.js';
+import { conversationWrites } from './conversation-writes.js';
 import { conversationsRepository } from './conversations.js';
+import { labelWrites } from './label-writes.js';
 import { labelsRepository } from './labels.js';
+import { organizationWrites } from './organization-writes.js';
 import { organizationsRepository } from './organizations.js';
 import type { Database } from './schema.js';
 import { WorkspaceScope } from './scope.js';
-import { findWorkspace } from './workspaces.js';
+import { findWorkspace, updateWorkspace } from './workspaces.js';
 
 /**
  * Everything a request may read or write, bound to the authenticated workspace. The request
@@ -17,8 +21,13 @@ export function createWorkspaceData(db: Kysely<Database>, workspaceId: string): 
   return {
     workspaceId,
     workspace: () => findWorkspace(db, workspaceId),
+    updateWorkspace: (patch) => updateWorkspace(db, workspaceId, patch),
     contacts: contactsRepository(scope),
     contactWrites: contactWrites(scope),
+    contactBatch: contactBatch(scope),
+    organizationWrites: organizationWrites(scope),
+    labelWrites: labelWrites(scope),
+    conversationWrites: conversationWrites(scope),
     organizations: organizationsRepository(scope),
     labels: labelsRepository(scope),
     conversations: conversationsRepository(scope),
@@ -32,8 +41,15 @@ export function createWorkspaceData(db: Kysely<Database>, workspaceId: string): 
 export type WorkspaceData = {
   workspaceId: string;
   workspace: () => ReturnType<typeof findWorkspace>;
+  updateWorkspace: (
+    patch: Parameters<typeof updateWorkspace>[2],
+  ) => ReturnType<typeof updateWorkspace>;
   contacts: ReturnType<typeof contactsRepository>;
   contactWrites: ReturnType<typeof contactWrites>;
+  contactBatch: ReturnType<typeof contactBatch>;
+  organizationWrites: ReturnType<typeof organizationWrites>;
+  labelWrites: ReturnType<typeof labelWrites>;
+  conversationWrites: ReturnType<typeof conversationWrites>;
   organizations: ReturnType<typeof organizationsRepository>;
   labels: ReturnType<typeof labelsRepository>;
   conversations: ReturnType<typeof conversationsRepository>;

@@ -13,3 +13,17 @@ export function findWorkspace(db: Kysely<Database>, id: string): Promise<Workspa
 export async function hasWorkspaces(db: Kysely<Database>): Promise<boolean> {
   return (await db.selectFrom('workspaces').select('id').limit(1).executeTakeFirst()) !== undefined;
 }
+
+/** Changes the workspace's own settings; the id comes from the caller's key, never from input. */
+export function updateWorkspace(
+  db: Kysely<Database>,
+  id: string,
+  patch: { name?: string; defaultPhoneRegion?: string | null },
+): Promise<Workspace | undefined> {
+  return db
+    .updateTable('workspaces')
+    .set({ ...patch, updatedAt: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}

@@ -13,13 +13,17 @@ export type ContactMutationInput = ContactInput & {
 
 type Parsed = { write: ContactWrite; labelIds: string[] };
 
-/** Validation and normalization at the boundary; throws one ValidationError listing every field. */
-async function parse(
+/**
+ * Validation and normalization at the boundary; throws one ValidationError listing every field.
+ * A batch passes the workspace it has read once.
+ */
+export async function parse(
   ctx: Context,
   input: ContactMutationInput,
   mode: 'create' | 'update',
+  known?: { defaultPhoneRegion: string | null } | undefined,
 ): Promise<Parsed> {
-  const workspace = await ctx.db.workspace();
+  const workspace = known ?? (await ctx.db.workspace());
   const { fields, errors } = parseContactInput(input, {
     mode,
     phoneRegion: workspace?.defaultPhoneRegion,

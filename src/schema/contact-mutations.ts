@@ -67,7 +67,7 @@ const UpdateContactInput = builder
     }),
   });
 
-const UpsertContactInput = builder
+export const UpsertContactInput = builder
   .inputRef<ContactMutationInput & { externalId: string }>('UpsertContactInput')
   .implement({
     description: 'Creates the contact with this external ID, or updates it (as `updateContact`).',

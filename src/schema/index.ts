@@ -2,9 +2,14 @@ import { builder } from './builder.js';
 import './errors.js';
 import './contact.js';
 import './contact-mutations.js';
+import './contact-batch.js';
+import './contact-bulk-actions.js';
 import './conversation.js';
+import './conversation-mutations.js';
 import './label.js';
+import './label-mutations.js';
 import './organization.js';
+import './organization-mutations.js';
 import './viewer.js';
 
 /** The whole GraphQL schema; each domain file adds its types and root fields. */

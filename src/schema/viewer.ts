@@ -1,5 +1,7 @@
 import type { Workspace } from '../db/schema.js';
+import { updateWorkspace } from '../resolvers/workspace-mutations.js';
 import { builder } from './builder.js';
+import { ValidationError } from './errors.js';
 
 const Scope = builder.enumType('ApiKeyScope', {
   description: 'What an API key may do. `write` includes `read`; `admin` includes both.',
@@ -53,5 +55,46 @@ builder.queryField('viewer', (t) =>
       if (!workspace) throw new Error('The key’s workspace no longer exists');
       return { workspace, scopes: [...ctx.principal.scopes] };
     },
+  }),
+);
+
+const UpdateWorkspaceInput = builder.inputType('UpdateWorkspaceInput', {
+  description: 'Changes to the caller’s workspace: fields left out stay.',
+  fields: (t) => ({
+    name: t.string({ description: 'Display name, 1-200 characters.' }),
+    defaultPhoneRegion: t.string({
+      description:
+        'ISO country code (e.g. FR) for phone numbers written without a country code; null removes it.',
+    }),
+  }),
+});
+
+const UpdateWorkspaceSuccess = builder
+  .objectRef<{ workspace: Workspace }>('UpdateWorkspaceSuccess')
+  .implement({
+    description: 'The workspace after the change.',
+    fields: (t) => ({
+      workspace: t.field({
+        type: WorkspaceRef,
+        description: 'The workspace.',
+        resolve: (p) => p.workspace,
+      }),
+    }),
+  });
+
+builder.mutationField('updateWorkspace', (t) =>
+  t.field({
+    type: UpdateWorkspaceSuccess,
+    description: 'Changes the workspace of the API key; needs the `admin` scope.',
+    authScopes: { admin: true },
+    errors: {
+      types: [ValidationError],
+      directResult: true,
+      union: { name: 'UpdateWorkspaceResult', description: 'What updateWorkspace did.' },
+    },
+    args: {
+      input: t.arg({ type: UpdateWorkspaceInput, required: true, description: 'What to change.' }),
+    },
+    resolve: (_root, { input }, ctx) => updateWorkspace(ctx, input),
   }),
 );
