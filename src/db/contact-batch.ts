@@ -1,4 +1,5 @@
 import { type ControlledTransaction, type Kysely, sql } from 'kysely';
+import { withoutNulls } from './attributes.js';
 import { type Violation, violationOf } from './constraints.js';
 import type { ContactWrite } from './contact-writes.js';
 import { CONTACT_COLUMNS, contactsRepository } from './contacts.js';
@@ -14,10 +15,6 @@ export type BatchOutcome =
   | { ok: false; violation: Violation; holderId: string | null };
 
 type Trx = ControlledTransaction<Database>;
-
-function withoutNulls(attributes: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== null));
-}
 
 /** Items sharing the same set of given fields (and kind of attributes change) share a statement. */
 function shapeOf(write: ContactWrite): string {

@@ -1,23 +1,12 @@
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { ContactFields } from '../validation/contact.js';
+import { mergeAttributes, withoutNulls } from './attributes.js';
 import { CONTACT_COLUMNS } from './contacts.js';
 import type { Contact } from './schema.js';
 import type { WorkspaceScope } from './scope.js';
 
 /** What a write may set besides the validated fields. */
 export type ContactWrite = ContactFields & { organizationId?: string | null };
-
-function withoutNulls(attributes: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== null));
-}
-
-/** JSON merge patch at the top level: given keys are set, keys given as null are removed. */
-function mergeAttributes(patch: Record<string, unknown>): RawBuilder<unknown> {
-  const removed = Object.entries(patch)
-    .filter(([, v]) => v === null)
-    .map(([k]) => k);
-  return sql`(contacts.custom_attributes || cast(${JSON.stringify(withoutNulls(patch))} as jsonb)) - cast(${removed} as text[])`;
-}
 
 function columnValues(fields: ContactWrite) {
   const { customAttributes: _, ...plain } = fields;
@@ -37,7 +26,7 @@ export function contactWrites(scope: WorkspaceScope) {
             customAttributes:
               fields.customAttributes === null
                 ? sql`'{}'::jsonb`
-                : mergeAttributes(fields.customAttributes),
+                : mergeAttributes('contacts', fields.customAttributes),
           }),
       updatedAt: sql`now()`,
     };

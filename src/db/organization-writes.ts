@@ -1,4 +1,5 @@
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
+import { mergeAttributes, withoutNulls } from './attributes.js';
 import type { Organization } from './schema.js';
 import type { WorkspaceScope } from './scope.js';
 
@@ -8,18 +9,6 @@ export type OrganizationWrite = {
   domain?: string | null;
   customAttributes?: Record<string, unknown> | null;
 };
-
-function withoutNulls(attributes: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== null));
-}
-
-/** JSON merge patch at the top level, as for contacts: null-valued keys are removed. */
-function mergeAttributes(patch: Record<string, unknown>): RawBuilder<unknown> {
-  const removed = Object.entries(patch)
-    .filter(([, v]) => v === null)
-    .map(([k]) => k);
-  return sql`(organizations.custom_attributes || cast(${JSON.stringify(withoutNulls(patch))} as jsonb)) - cast(${removed} as text[])`;
-}
 
 /** Scoped organization writes. Unique indexes decide name and domain conflicts: callers map them. */
 export function organizationWrites(scope: WorkspaceScope) {
@@ -49,7 +38,9 @@ export function organizationWrites(scope: WorkspaceScope) {
             ? {}
             : {
                 customAttributes:
-                  customAttributes === null ? sql`'{}'::jsonb` : mergeAttributes(customAttributes),
+                  customAttributes === null
+                    ? sql`'{}'::jsonb`
+                    : mergeAttributes('organizations', customAttributes),
               }),
           updatedAt: sql`now()`,
           // biome-ignore lint/suspicious/noExplicitAny: raw SQL values (jsonb merge, now()) per column.

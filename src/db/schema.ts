@@ -12,6 +12,7 @@ export interface Database {
   contacts: ContactsTable;
   contactLabels: ContactLabelsTable;
   conversations: ConversationsTable;
+  messages: MessagesTable;
   eventSequences: EventSequencesTable;
   contactEvents: ContactEventsTable;
 }
@@ -126,6 +127,17 @@ export interface ConversationsTable {
   resolvedAt: NullableTimestamp;
 }
 
+export type MessageDirection = 'INCOMING' | 'OUTGOING';
+
+export interface MessagesTable {
+  id: AutoId;
+  workspaceId: Id;
+  conversationId: Id;
+  direction: MessageDirection;
+  body: string;
+  createdAt: Timestamp;
+}
+
 export interface EventSequencesTable {
   workspaceId: Id;
   lastSeq: ColumnType<string, string | number | undefined, string | number>;
@@ -150,4 +162,5 @@ export type Label = Selectable<LabelsTable>;
 /** A contact as read: everything but the search haystack, which only the database needs. */
 export type Contact = Omit<Selectable<ContactsTable>, 'searchText'>;
 export type Conversation = Selectable<ConversationsTable>;
+export type Message = Selectable<MessagesTable>;
 export type NewContact = Insertable<ContactsTable>;

@@ -21,6 +21,7 @@ const SNAKE: Record<TenantTable, string> = {
   contacts: 'contacts',
   contactLabels: 'contact_labels',
   conversations: 'conversations',
+  messages: 'messages',
   eventSequences: 'event_sequences',
   contactEvents: 'contact_events',
 };

@@ -6,6 +6,7 @@ import { conversationWrites } from './conversation-writes.js';
 import { conversationsRepository } from './conversations.js';
 import { labelWrites } from './label-writes.js';
 import { labelsRepository } from './labels.js';
+import { messagesRepository } from './messages.js';
 import { organizationWrites } from './organization-writes.js';
 import { organizationsRepository } from './organizations.js';
 import type { Database } from './schema.js';
@@ -31,6 +32,7 @@ export function createWorkspaceData(db: Kysely<Database>, workspaceId: string): 
     organizations: organizationsRepository(scope),
     labels: labelsRepository(scope),
     conversations: conversationsRepository(scope),
+    messages: messagesRepository(scope),
     /** Runs `work` in one transaction, with data access bound to it; all or nothing. */
     transaction<T>(work: (tx: WorkspaceData) => Promise<T>): Promise<T> {
       return db.transaction().execute((tx) => work(createWorkspaceData(tx, workspaceId)));
@@ -53,5 +55,6 @@ export type WorkspaceData = {
   organizations: ReturnType<typeof organizationsRepository>;
   labels: ReturnType<typeof labelsRepository>;
   conversations: ReturnType<typeof conversationsRepository>;
+  messages: ReturnType<typeof messagesRepository>;
   transaction<T>(work: (tx: WorkspaceData) => Promise<T>): Promise<T>;
 };

@@ -13,7 +13,12 @@ import {
   PhoneNumberResolver,
 } from 'graphql-scalars';
 import type { Context } from '../context.js';
+import { UserInputError } from '../errors.js';
 import { decodeGlobalId, encodeGlobalId } from '../global-id.js';
+
+/** Types `node(id)` can load; the refs in refs.ts implement them. */
+const NODE_TYPES = new Set(['Contact', 'Organization', 'Label', 'Conversation', 'Message']);
+
 import type { JsonValue } from '../resolvers/filters.js';
 
 export type AuthScopes = { read: boolean; write: boolean; admin: boolean };
@@ -59,7 +64,14 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'omit',
     cursorType: 'String',
     encodeGlobalID: (typename, id) => encodeGlobalId(typename, id),
-    decodeGlobalID: (globalId) => decodeGlobalId(globalId),
+    decodeGlobalID: (globalId) => {
+      const decoded = decodeGlobalId(globalId);
+      // An ID of no node type is malformed input, not a missing object or a server error.
+      if (!NODE_TYPES.has(decoded.typename)) {
+        throw new UserInputError('id', `"${globalId.slice(0, 40)}" is not the ID of any object`);
+      }
+      return decoded;
+    },
     edgesFieldOptions: {
       nullable: false,
       description: 'The items of this page, each with its cursor.',

@@ -1,5 +1,3 @@
-import type { ObjectRef } from '@pothos/core';
-import type { Context } from '../context.js';
 import type { Contact } from '../db/schema.js';
 import {
   addContactLabels,
@@ -11,8 +9,9 @@ import {
   updateContact,
   upsertContact,
 } from '../resolvers/contact-mutations.js';
-import { builder, type SchemaTypes } from './builder.js';
+import { builder } from './builder.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
+import { resultMutation } from './mutation.js';
 import { ContactRef } from './refs.js';
 
 type ContactFieldsBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
@@ -123,36 +122,7 @@ const UpsertContactSuccess = builder
     }),
   });
 
-type Resolver<I, R> = (ctx: Context, input: I) => Promise<R>;
-
-function contactMutation<I extends object, R extends { contact: Contact }>(
-  name: string,
-  options: {
-    description: string;
-    input: ReturnType<ReturnType<typeof builder.inputRef<I>>['implement']>;
-    success: ObjectRef<SchemaTypes, R>;
-    errors: (typeof ValidationError | typeof NotFoundError | typeof ConflictError)[];
-    resolve: Resolver<I, R>;
-  },
-) {
-  const resultName = `${name[0]?.toUpperCase()}${name.slice(1)}Result`;
-  builder.mutationField(name, (t) =>
-    t.field({
-      type: options.success,
-      description: options.description,
-      errors: {
-        types: options.errors,
-        directResult: true,
-        union: { name: resultName, description: `What ${name} did.` },
-      },
-      args: { input: t.arg({ type: options.input, required: true, description: 'What to do.' }) },
-      resolve: (_root, args, ctx) =>
-        options.resolve(ctx, (args as unknown as { input: I }).input) as never,
-    }),
-  );
-}
-
-contactMutation('createContact', {
+resultMutation('createContact', {
   description: 'Creates a contact.',
   input: CreateContactInput,
   success: contactPayload('CreateContactSuccess', 'The created contact.'),
@@ -160,7 +130,7 @@ contactMutation('createContact', {
   resolve: createContact,
 });
 
-contactMutation('updateContact', {
+resultMutation('updateContact', {
   description: 'Changes a live contact (partial: fields left out stay, null clears).',
   input: UpdateContactInput,
   success: contactPayload('UpdateContactSuccess', 'The changed contact.'),
@@ -168,7 +138,7 @@ contactMutation('updateContact', {
   resolve: updateContact,
 });
 
-contactMutation('upsertContact', {
+resultMutation('upsertContact', {
   description: 'Creates or updates the contact with this external ID, atomically.',
   input: UpsertContactInput,
   success: UpsertContactSuccess,
@@ -176,7 +146,7 @@ contactMutation('upsertContact', {
   resolve: upsertContact,
 });
 
-contactMutation('deleteContact', {
+resultMutation('deleteContact', {
   description:
     'Soft-deletes a contact: hidden from lists and lookups; `restoreContact` brings it back.',
   input: ContactIdInput('DeleteContactInput', 'The contact to delete.'),
@@ -185,7 +155,7 @@ contactMutation('deleteContact', {
   resolve: deleteContact,
 });
 
-contactMutation('restoreContact', {
+resultMutation('restoreContact', {
   description: 'Restores a soft-deleted contact with its labels and conversations.',
   input: ContactIdInput('RestoreContactInput', 'The contact to restore.'),
   success: contactPayload('RestoreContactSuccess', 'The restored contact.'),
@@ -193,7 +163,7 @@ contactMutation('restoreContact', {
   resolve: restoreContact,
 });
 
-contactMutation('addContactLabels', {
+resultMutation('addContactLabels', {
   description: 'Puts labels on a contact; labels it already carries stay (idempotent).',
   input: ContactLabelsInput,
   success: contactPayload('AddContactLabelsSuccess', 'The contact with its labels.'),
@@ -201,7 +171,7 @@ contactMutation('addContactLabels', {
   resolve: addContactLabels,
 });
 
-contactMutation('removeContactLabels', {
+resultMutation('removeContactLabels', {
   description: 'Takes labels off a contact; labels it does not carry are ignored (idempotent).',
   input: ContactLabelsInput,
   success: contactPayload('RemoveContactLabelsSuccess', 'The contact with its labels.'),

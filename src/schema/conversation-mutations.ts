@@ -8,7 +8,7 @@ import {
 import { builder } from './builder.js';
 import { ConversationChannel, ConversationStatus } from './conversation.js';
 import { NotFoundError, ValidationError } from './errors.js';
-import { resultMutation } from './organization-mutations.js';
+import { resultMutation } from './mutation.js';
 import { ConversationRef } from './refs.js';
 
 const CreateConversationInput = builder.inputRef<CreateInput>('CreateConversationInput').implement({

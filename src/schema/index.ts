@@ -8,6 +8,7 @@ import './conversation.js';
 import './conversation-mutations.js';
 import './label.js';
 import './label-mutations.js';
+import './message.js';
 import './organization.js';
 import './organization-mutations.js';
 import './viewer.js';

@@ -8,7 +8,7 @@ import {
 import { builder } from './builder.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import { LabelKind } from './label.js';
-import { resultMutation } from './organization-mutations.js';
+import { resultMutation } from './mutation.js';
 import { LabelRef } from './refs.js';
 
 type FieldsBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];

@@ -1,4 +1,4 @@
-import type { Contact, Conversation, Label, Organization } from '../db/schema.js';
+import type { Contact, Conversation, Label, Message, Organization } from '../db/schema.js';
 import { builder } from './builder.js';
 
 /**
@@ -35,6 +35,12 @@ export const ConversationRef = builder.loadableNodeRef<Conversation, string, str
     sort: (c) => c.id,
   },
 );
+
+export const MessageRef = builder.loadableNodeRef<Message, string, string>('Message', {
+  id: { resolve: (m) => m.id },
+  load: (ids, ctx) => ctx.db.messages.byIds(ids),
+  sort: (m) => m.id,
+});
 
 const totalCount = (what: string) => ({
   description: `How many ${what} match, across all pages.`,
@@ -86,4 +92,16 @@ export const ConversationConnection = builder.connectionObject(
     }),
   },
   { name: 'ConversationEdge', description: 'A conversation with its cursor.' },
+);
+
+export const MessageConnection = builder.connectionObject(
+  {
+    type: MessageRef,
+    name: 'MessageConnection',
+    description: 'A page of messages (Relay cursor connection).',
+    fields: (t) => ({
+      totalCount: t.int({ ...totalCount('messages'), resolve: (c) => c.totalCount() }),
+    }),
+  },
+  { name: 'MessageEdge', description: 'A message with its cursor.' },
 );
