@@ -1,6 +1,5 @@
 import type { Context } from '../context.js';
 import type { ContactWrite } from '../db/contact-writes.js';
-import type { Contact } from '../db/schema.js';
 import { type FieldError, NotFoundError } from '../errors.js';
 import { type ContactFields, type ContactInput, parseContactInput } from '../validation/contact.js';
 import { decodeReference, guardWrite, throwIfInvalid } from './write-errors.js';
@@ -139,34 +138,28 @@ export async function restoreContact(ctx: Context, input: { id: string }) {
   );
 }
 
-async function liveContact(ctx: Context, id: string): Promise<Contact> {
-  const contact = await ctx.db.contacts.find({ id: contactId(id, 'contactId') });
-  if (!contact) throw notFound('contactId');
-  return contact;
-}
+type ContactLabelsInput = { contactId: string; labelIds: readonly string[] };
 
-export async function addContactLabels(
-  ctx: Context,
-  input: { contactId: string; labelIds: readonly string[] },
-) {
+/** The live contact and decoded label ids of add/removeContactLabels, or the typed error. */
+async function contactAndLabels(ctx: Context, input: ContactLabelsInput) {
   const errors: FieldError[] = [];
   const labelIds = labelRefs(input.labelIds, errors);
   throwIfInvalid(errors);
-  const contact = await liveContact(ctx, input.contactId);
+  const contact = await ctx.db.contacts.find({ id: contactId(input.contactId, 'contactId') });
+  if (!contact) throw notFound('contactId');
+  return { contact, labelIds };
+}
+
+export async function addContactLabels(ctx: Context, input: ContactLabelsInput) {
+  const { contact, labelIds } = await contactAndLabels(ctx, input);
   await guardWrite(() =>
     ctx.db.transaction((tx) => tx.contactWrites.addLabels(contact.id, labelIds)),
   );
   return { contact };
 }
 
-export async function removeContactLabels(
-  ctx: Context,
-  input: { contactId: string; labelIds: readonly string[] },
-) {
-  const errors: FieldError[] = [];
-  const labelIds = labelRefs(input.labelIds, errors);
-  throwIfInvalid(errors);
-  const contact = await liveContact(ctx, input.contactId);
+export async function removeContactLabels(ctx: Context, input: ContactLabelsInput) {
+  const { contact, labelIds } = await contactAndLabels(ctx, input);
   // Removing is idempotent, but a label that does not exist here is still the caller's mistake.
   const known = await ctx.db.labels.byIds(labelIds);
   if (known.length !== new Set(labelIds).size) {

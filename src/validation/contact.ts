@@ -24,21 +24,7 @@ export type ContactInput = {
 };
 
 /** Normalized values, ready to write; keys absent from the input are absent here. */
-export type ContactFields = {
-  externalId?: string | null;
-  name?: string | null;
-  givenName?: string | null;
-  middleName?: string | null;
-  lastName?: string | null;
-  email?: string | null;
-  phone?: string | null;
-  avatarUrl?: string | null;
-  timezone?: string | null;
-  location?: string | null;
-  countryCode?: string | null;
-  blocked?: boolean;
-  customAttributes?: Record<string, unknown> | null;
-};
+export type ContactFields = Omit<ContactInput, 'blocked'> & { blocked?: boolean };
 
 // Empty (after trimming) means "not given", as a form's blank field does.
 const text = (max: number) =>
