@@ -1,4 +1,4 @@
-import type { Config } from '../src/config.js';
+import { type Config, configFor } from '../src/config.js';
 import { openDatabase } from '../src/db/connect.js';
 import { createLogger } from '../src/logger.js';
 import { createServer } from '../src/server.js';
@@ -28,15 +28,11 @@ export async function countStatements(
       },
     },
   );
-  const config: Config = {
-    port: 0,
-    host: '127.0.0.1',
-    database: { kind: 'postgres', url: options.databaseUrl, schema: options.schema, poolSize: 10 },
-    demoData: false,
-    production: true,
-    logLevel: 'silent',
-  };
-  const server = createServer(config, database, createLogger('silent'));
+  const config: Config = configFor(
+    { kind: 'postgres', url: options.databaseUrl, schema: options.schema, poolSize: 10 },
+    { NODE_ENV: 'production' },
+  );
+  const server = await createServer(config, database, createLogger('silent'));
   const run = async (op: Operation) => {
     const response = await server.yoga.fetch('http://localhost/graphql', {
       method: 'POST',

@@ -19,6 +19,19 @@ const ConfigSchema = z.object({
     .transform((v) => v === 'true'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** What wakes event subscribers; defaults: redis with REDIS_URL, postgres with DATABASE_URL. */
+  EVENT_BUS: z.enum(['memory', 'postgres', 'redis']).optional(),
+  REDIS_URL: z.string().url().optional(),
+  /** Safety-net re-read of the event store while anyone subscribes, in case a wake-up is lost. */
+  EVENT_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
+  /** Events a subscriber may have undelivered before it is cut off as too slow. */
+  EVENT_BUFFER: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  /** `grouped` runs a subscription's selection once per event for all identical subscriptions. */
+  EVENT_FANOUT: z.enum(['grouped', 'per-subscriber']).default('grouped'),
+  /** WebSocket keep-alive: ping this often; a socket that missed the last pong is dropped. */
+  WS_PING_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  /** How long shutdown waits for in-flight HTTP requests before closing their connections. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 
 export type Config = {
@@ -28,6 +41,16 @@ export type Config = {
   demoData: boolean;
   production: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  events: EventsConfig;
+  wsPingMs: number;
+  shutdownGraceMs: number;
+};
+
+export type EventsConfig = {
+  bus: { kind: 'memory' } | { kind: 'postgres' } | { kind: 'redis'; url: string };
+  pollMs: number;
+  bufferSize: number;
+  fanout: 'grouped' | 'per-subscriber';
 };
 
 export type DatabaseConfig =
@@ -55,5 +78,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: e.DEMO_DATA,
     production: e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
+    events: {
+      bus: eventBus(
+        e.EVENT_BUS ?? (e.REDIS_URL ? 'redis' : e.DATABASE_URL ? 'postgres' : 'memory'),
+        e.REDIS_URL,
+      ),
+      pollMs: e.EVENT_POLL_MS,
+      bufferSize: e.EVENT_BUFFER,
+      fanout: e.EVENT_FANOUT,
+    },
+    wsPingMs: e.WS_PING_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
+}
+
+function eventBus(kind: 'memory' | 'postgres' | 'redis', redisUrl?: string): EventsConfig['bus'] {
+  if (kind !== 'redis') return { kind };
+  if (!redisUrl) throw new Error('Invalid configuration:\n  EVENT_BUS=redis needs REDIS_URL');
+  return { kind, url: redisUrl };
+}
+
+/**
+ * A configuration for an embedding program (tests, benchmarks) that already chose its database:
+ * defaults as for `loadConfig`, quiet, no demo data, with `env` for any other setting.
+ */
+export function configFor(database: DatabaseConfig, env: NodeJS.ProcessEnv = {}): Config {
+  const url = database.kind === 'postgres' ? database.url : undefined;
+  const config = loadConfig({ LOG_LEVEL: 'silent', DEMO_DATA: 'false', DATABASE_URL: url, ...env });
+  return { ...config, port: 0, database };
 }

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Principal } from './db/api-keys.js';
 import type { WorkspaceData } from './db/workspace-data.js';
+import type { ContactEventStream } from './pubsub/stream.js';
 
 /** What every resolver sees: who is calling, and data access bound to their workspace. */
 export type Context = {
@@ -9,6 +10,10 @@ export type Context = {
   db: WorkspaceData;
   /** Per-request batch loaders for nested connections, keyed by field and arguments. */
   loaders: Map<string, DataLoader<string, unknown>>;
+  /** The process's contact event stream, for subscriptions. */
+  events: ContactEventStream;
+  /** The WebSocket the request came over, when it did: closed on a too-slow subscriber. */
+  connection?: { close(code: number, reason: string): void };
 };
 
 /**

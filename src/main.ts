@@ -20,7 +20,7 @@ async function main() {
     const demo = await createDemoWorkspace(database.db);
     demoKey = demo.apiKey;
   }
-  const server = createServer(config, database, log);
+  const server = await createServer(config, database, log);
   const { url } = await server.listen(config.port, config.host);
   const where =
     config.database.kind === 'postgres' ? 'PostgreSQL' : `PGlite in ${config.database.dataDir}`;

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { sql } from 'kysely';
-import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
 import { authenticate } from './auth.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
@@ -16,13 +15,19 @@ import { UserInputError } from './errors.js';
 import { EXAMPLE_OPERATIONS } from './graphiql.js';
 import type { Logger } from './logger.js';
 import { useNulCharacterGuard } from './nul-guard.js';
+import { createEventBus } from './pubsub/create-bus.js';
+import { useGroupedContactEvents } from './pubsub/grouped-subscribe.js';
+import { ContactEventStream } from './pubsub/stream.js';
 import { schema } from './schema/index.js';
+import { attachWebSocketServer } from './websocket.js';
 
 type ServerContext = {
   req?: IncomingMessage;
   /** Set on WebSocket connections, authenticated once on connect. */
   principal?: Principal;
   connectionParams?: Record<string, unknown>;
+  /** The WebSocket of a graphql-ws operation. */
+  socket?: WebSocket;
 };
 
 export type AppServer = {
@@ -115,8 +120,20 @@ function requestIdOf(request?: Request): string {
 }
 
 /** yoga (HTTP, SSE, GraphiQL) and graphql-ws on one http server; nothing else wires. */
-export function createServer(config: Config, database: DatabaseHandle, log: Logger): AppServer {
+export async function createServer(
+  config: Config,
+  database: DatabaseHandle,
+  log: Logger,
+): Promise<AppServer> {
   const requestIds = new WeakMap<Request, string>();
+  const bus = await createEventBus({
+    config: config.events.bus,
+    database,
+    databaseConfig: config.database,
+    log,
+  });
+  const events = new ContactEventStream(database.db, bus, config.events, log);
+  const afterCommit = (workspaceId: string) => events.announce(workspaceId);
   async function buildContext(initial: YogaInitialContext & ServerContext): Promise<Context> {
     const principal =
       initial.principal ??
@@ -125,8 +142,10 @@ export function createServer(config: Config, database: DatabaseHandle, log: Logg
       requestId:
         (initial.request && requestIds.get(initial.request)) ?? requestIdOf(initial.request),
       principal,
-      db: createWorkspaceData(database.db, principal.workspaceId),
+      db: createWorkspaceData(database.db, principal.workspaceId, { afterCommit }),
       loaders: new Map(),
+      events,
+      connection: initial.socket,
     };
   }
 
@@ -158,51 +177,12 @@ export function createServer(config: Config, database: DatabaseHandle, log: Logg
       useRequestIdHeader(requestIds),
       useUnexpectedErrorLog(log),
       useNulCharacterGuard(),
+      ...(config.events.fanout === 'grouped' ? [useGroupedContactEvents()] : []),
     ],
   });
 
   const http = createHttpServer(yoga);
-  const wss = new WebSocketServer({ server: http, path: '/graphql' });
-  const ws = useServer<Record<string, unknown> | undefined, { principal?: Principal }>(
-    {
-      // Authenticate once per connection; a bad key closes it with 4403 Forbidden.
-      onConnect: async (ctx) => {
-        try {
-          ctx.extra.principal = await authenticate(
-            database.db,
-            ctx.connectionParams?.authorization,
-          );
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      execute: (args) =>
-        (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
-      subscribe: (args) =>
-        (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
-      onSubscribe: async (ctx, _id, params) => {
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params,
-          principal: ctx.extra.principal,
-        });
-        const args = {
-          schema,
-          operationName: params.operationName,
-          document: parse(params.query),
-          variableValues: params.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
-        const errors = validate(args.schema, args.document);
-        return errors.length ? errors : args;
-      },
-    },
-    wss,
-  );
+  const websockets = attachWebSocketServer(http, yoga, database, { pingMs: config.wsPingMs });
 
   return {
     yoga,
@@ -216,13 +196,19 @@ export function createServer(config: Config, database: DatabaseHandle, log: Logg
           resolve({ url: `http://${host}:${actual}/graphql`, port: actual });
         });
       }),
+    /**
+     * Graceful: stop accepting connections, send WebSocket clients away (1001) so they resume
+     * elsewhere, cut SSE streams the same way, let in-flight requests finish (up to the grace
+     * period), then close what is left.
+     */
     async close() {
-      await ws.dispose();
-      await new Promise<void>((resolve) => {
-        wss.close(() => resolve());
-      });
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      await websockets.close();
+      await events.close();
+      http.closeIdleConnections();
+      const grace = setTimeout(() => http.closeAllConnections(), config.shutdownGraceMs);
+      await closed;
+      clearTimeout(grace);
     },
   };
 }

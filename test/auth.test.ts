@@ -2,7 +2,7 @@ import type { FormattedExecutionResult } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Config } from '../src/config.js';
+import { type Config, configFor } from '../src/config.js';
 import { createApiKey, revokeApiKey } from '../src/db/api-keys.js';
 import { encodeGlobalId } from '../src/global-id.js';
 import type { Logger } from '../src/logger.js';
@@ -266,20 +266,13 @@ describe('unexpected errors', () => {
       logged.push({ message, fields: fields as Record<string, unknown> });
     },
   };
-  let server: ReturnType<typeof createServer>;
+  let server: Awaited<ReturnType<typeof createServer>>;
 
   beforeAll(async () => {
     // A server of its own whose database lost a table: every label read is a server bug.
     broken = await startTestServer();
-    const config: Config = {
-      port: 0,
-      host: '127.0.0.1',
-      database: { kind: 'pglite', dataDir: 'memory://' },
-      demoData: false,
-      production: false,
-      logLevel: 'silent',
-    };
-    server = createServer(config, broken.database, log);
+    const config: Config = configFor({ kind: 'pglite', dataDir: 'memory://' });
+    server = await createServer(config, broken.database, log);
     await broken.database.db.schema.dropTable('labels').cascade().execute();
   });
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type DocumentNode, print } from 'graphql';
 import { sql } from 'kysely';
-import type { Config, DatabaseConfig } from '../src/config.js';
+import { type Config, configFor, type DatabaseConfig } from '../src/config.js';
 import { createApiKey, type Scope } from '../src/db/api-keys.js';
 import { type DatabaseHandle, openDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
@@ -30,6 +30,7 @@ export type TestWorkspace = {
 
 export type TestServer = {
   kind: DatabaseConfig['kind'];
+  config: Config;
   database: DatabaseHandle;
   server: AppServer;
   /** http://127.0.0.1:<port>/graphql, for clients over a real socket. */
@@ -52,13 +53,16 @@ export type TestServer = {
   close(): Promise<void>;
 };
 
-const quietLog = createLogger('silent');
+// TEST_LOG=debug shows the server's log (unexpected errors with their stacks) while debugging.
+const quietLog = createLogger(process.env.TEST_LOG === 'debug' ? 'debug' : 'silent');
 
 /**
  * A real server on a real database: PGlite in memory by default, a fresh schema on
  * PostgreSQL when DATABASE_URL is set. Two workspaces, A and B, with keys of each scope.
  */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<TestServer> {
   const url = process.env.DATABASE_URL;
   const schemaName = `test_${randomBytes(6).toString('hex')}`;
   const databaseConfig: DatabaseConfig = url
@@ -75,15 +79,13 @@ export async function startTestServer(): Promise<TestServer> {
   }
   await migrateToLatest(database.db, databaseConfig.kind === 'postgres' ? schemaName : 'public');
 
-  const config: Config = {
-    port: 0,
-    host: '127.0.0.1',
-    database: databaseConfig,
-    demoData: false,
-    production: false,
-    logLevel: 'silent',
-  };
-  const server = createServer(config, database, quietLog);
+  // EVENT_BUS / REDIS_URL from the environment run the whole suite on another event bus.
+  const config: Config = configFor(databaseConfig, {
+    EVENT_BUS: process.env.EVENT_BUS,
+    REDIS_URL: process.env.REDIS_URL,
+    ...options.env,
+  });
+  const server = await createServer(config, database, quietLog);
   const { url: httpUrl } = await server.listen(0, '127.0.0.1');
 
   const makeWorkspace = async (name: string): Promise<TestWorkspace> => {
@@ -107,6 +109,7 @@ export async function startTestServer(): Promise<TestServer> {
 
   return {
     kind: databaseConfig.kind,
+    config,
     database,
     server,
     url: httpUrl,

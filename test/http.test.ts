@@ -1,6 +1,6 @@
 import { auditServer } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config, DatabaseConfig } from '../src/config.js';
+import { type Config, configFor, type DatabaseConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/connect.js';
 import { EXAMPLE_OPERATIONS } from '../src/graphiql.js';
 import { createLogger } from '../src/logger.js';
@@ -29,16 +29,9 @@ describe('health checks', () => {
     const databaseConfig: DatabaseConfig = process.env.DATABASE_URL
       ? { kind: 'postgres', url: process.env.DATABASE_URL, schema: 'public', poolSize: 1 }
       : { kind: 'pglite', dataDir: 'memory://' };
-    const config: Config = {
-      port: 0,
-      host: '127.0.0.1',
-      database: databaseConfig,
-      demoData: false,
-      production: false,
-      logLevel: 'silent',
-    };
+    const config: Config = configFor(databaseConfig);
     const database = await openDatabase(databaseConfig);
-    const server = createServer(config, database, createLogger('silent'));
+    const server = await createServer(config, database, createLogger('silent'));
     const get = (path: string) =>
       Promise.resolve(server.yoga.fetch(new Request(`http://localhost${path}`)));
     try {

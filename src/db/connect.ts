@@ -52,7 +52,8 @@ export async function openDatabase(
   }
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
-    plugins: [new CamelCasePlugin()],
+    // JSON columns hold callers' own keys (`plan_tier`): only column names are converted.
+    plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
     log: options.onQuery,
   });
   return {

@@ -202,7 +202,21 @@ export type PagePlan = {
 
 /** Turns first/after/last/before into a limit, a direction and cursor conditions. */
 export function planPage(keyset: Keyset, args: PageArgs): PagePlan {
-  const { first, last, after, before } = args;
+  const { after, before } = args;
+  const { limit, backward } = pageSize(args);
+  const conditions: RawBuilder<boolean>[] = [];
+  if (after != null) {
+    conditions.push(cursorCondition(keyset, decodeCursor(keyset, after, 'after'), 'after'));
+  }
+  if (before != null) {
+    conditions.push(cursorCondition(keyset, decodeCursor(keyset, before, 'before'), 'before'));
+  }
+  return { limit, backward, conditions };
+}
+
+/** first/last checked against the limits: how many, and whether paging backwards (`last`). */
+export function pageSize(args: PageArgs): { limit: number; backward: boolean } {
+  const { first, last } = args;
   if (first != null && last != null) {
     throw new UserInputError('first', 'cannot be combined with last');
   }
@@ -214,15 +228,8 @@ export function planPage(keyset: Keyset, args: PageArgs): PagePlan {
       throw new UserInputError(name, `must be between 0 and ${MAX_PAGE_SIZE}`);
     }
   }
-  const conditions: RawBuilder<boolean>[] = [];
-  if (after != null) {
-    conditions.push(cursorCondition(keyset, decodeCursor(keyset, after, 'after'), 'after'));
-  }
-  if (before != null) {
-    conditions.push(cursorCondition(keyset, decodeCursor(keyset, before, 'before'), 'before'));
-  }
   const backward = last != null;
-  return { limit: (backward ? last : first) ?? DEFAULT_PAGE_SIZE, backward, conditions };
+  return { limit: (backward ? last : first) ?? DEFAULT_PAGE_SIZE, backward };
 }
 
 export type Page<Row> = {

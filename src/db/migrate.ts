@@ -1,12 +1,14 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/2026-11-25T00-00_initial.js';
 import * as messages from './migrations/2026-11-25T01-00_messages.js';
+import * as events from './migrations/2026-11-25T02-00_events.js';
 import type { Database } from './schema.js';
 
 /** Migrations in code (no directory scan), so they run the same under tsx, bundles and tests. */
 const migrations: Record<string, Migration> = {
   '2026-11-25T00-00_initial': initial,
   '2026-11-25T01-00_messages': messages,
+  '2026-11-25T02-00_events': events,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

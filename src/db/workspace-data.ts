@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { contactBatch } from './contact-batch.js';
+import { contactEventsRepository, lockEventSequence } from './contact-events.js';
 import { contactWrites } from './contact-writes.js';
 import { contactsRepository } from './contacts.js';
 import { conversationWrites } from './conversation-writes.js';
@@ -17,7 +18,11 @@ import { findWorkspace, updateWorkspace } from './workspaces.js';
  * Everything a request may read or write, bound to the authenticated workspace. The request
  * context holds one of these; there is no unscoped handle next to it.
  */
-export function createWorkspaceData(db: Kysely<Database>, workspaceId: string): WorkspaceData {
+export function createWorkspaceData(
+  db: Kysely<Database>,
+  workspaceId: string,
+  hooks: WorkspaceDataHooks = {},
+): WorkspaceData {
   const scope = new WorkspaceScope(db, workspaceId);
   return {
     workspaceId,
@@ -33,12 +38,28 @@ export function createWorkspaceData(db: Kysely<Database>, workspaceId: string): 
     labels: labelsRepository(scope),
     conversations: conversationsRepository(scope),
     messages: messagesRepository(scope),
-    /** Runs `work` in one transaction, with data access bound to it; all or nothing. */
-    transaction<T>(work: (tx: WorkspaceData) => Promise<T>): Promise<T> {
-      return db.transaction().execute((tx) => work(createWorkspaceData(tx, workspaceId)));
+    contactEvents: contactEventsRepository(scope),
+    /**
+     * Runs `work` in one transaction, with data access bound to it; all or nothing. It first
+     * takes the workspace's event-sequence lock (see the events migration), so a write never
+     * holds that lock while waiting for a row another writer holds: no deadlocks, and events
+     * numbered in commit order.
+     */
+    async transaction<T>(work: (tx: WorkspaceData) => Promise<T>): Promise<T> {
+      const result = await db.transaction().execute(async (tx) => {
+        await lockEventSequence(new WorkspaceScope(tx, workspaceId));
+        return work(createWorkspaceData(tx, workspaceId));
+      });
+      hooks.afterCommit?.(workspaceId);
+      return result;
     },
   };
 }
+
+export type WorkspaceDataHooks = {
+  /** After a write transaction commits: wakes event subscribers (the bus). */
+  afterCommit?: (workspaceId: string) => void;
+};
 
 export type WorkspaceData = {
   workspaceId: string;
@@ -56,5 +77,6 @@ export type WorkspaceData = {
   labels: ReturnType<typeof labelsRepository>;
   conversations: ReturnType<typeof conversationsRepository>;
   messages: ReturnType<typeof messagesRepository>;
+  contactEvents: ReturnType<typeof contactEventsRepository>;
   transaction<T>(work: (tx: WorkspaceData) => Promise<T>): Promise<T>;
 };

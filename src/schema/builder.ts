@@ -17,7 +17,14 @@ import { UserInputError } from '../errors.js';
 import { decodeGlobalId, encodeGlobalId } from '../global-id.js';
 
 /** Types `node(id)` can load; the refs in refs.ts implement them. */
-const NODE_TYPES = new Set(['Contact', 'Organization', 'Label', 'Conversation', 'Message']);
+const NODE_TYPES = new Set([
+  'Contact',
+  'ContactEvent',
+  'Organization',
+  'Label',
+  'Conversation',
+  'Message',
+]);
 
 import type { JsonValue } from '../resolvers/filters.js';
 

@@ -3,6 +3,7 @@ import './errors.js';
 import './contact.js';
 import './contact-mutations.js';
 import './contact-batch.js';
+import './contact-event.js';
 import './contact-bulk-actions.js';
 import './conversation.js';
 import './conversation-mutations.js';

@@ -1,0 +1,150 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { ContactEventType, JsonObject } from './schema.js';
+import type { WorkspaceScope } from './scope.js';
+
+/** One event as stored; `seq` is its position in the workspace's stream. */
+export type StoredContactEvent = {
+  workspaceId: string;
+  seq: string;
+  type: ContactEventType;
+  contactId: string;
+  snapshot: JsonObject;
+  changes: FieldChangeRow[];
+  occurredAt: Date;
+};
+
+export type FieldChangeRow = { field: string; before: unknown; after: unknown };
+
+/** Which events a reader wants; every part is optional and they combine with AND. */
+export type ContactEventFilter = {
+  types?: readonly ContactEventType[];
+  contactId?: string;
+  /** CONTACT_UPDATED only when one of these fields changed; other types pass. */
+  fields?: readonly string[];
+};
+
+/** The snapshot keys, which are also the names `fields` and `FieldChange.field` use. */
+export const CONTACT_EVENT_FIELDS = [
+  'externalId',
+  'name',
+  'givenName',
+  'middleName',
+  'lastName',
+  'email',
+  'phone',
+  'avatarUrl',
+  'timezone',
+  'location',
+  'countryCode',
+  'type',
+  'blocked',
+  'organizationId',
+  'labelIds',
+  'customAttributes',
+  'additionalAttributes',
+  'lastActivityAt',
+  'createdAt',
+  'deletedAt',
+] as const;
+
+const COLUMNS = sql.raw(
+  'e.workspace_id::text as "workspaceId", e.seq::text as seq, e.type, e.contact_id::text as "contactId", e.snapshot, e.changes, e.occurred_at as "occurredAt"',
+);
+
+function matching(filter: ContactEventFilter): RawBuilder<boolean> {
+  const parts: RawBuilder<boolean>[] = [];
+  if (filter.types?.length) parts.push(sql<boolean>`e.type = any(${[...filter.types]}::text[])`);
+  if (filter.contactId !== undefined) parts.push(sql<boolean>`e.contact_id = ${filter.contactId}`);
+  if (filter.fields?.length) {
+    parts.push(sql<boolean>`(e.type <> 'CONTACT_UPDATED' or exists (
+      select 1 from jsonb_array_elements(e.changes) c where c ->> 'field' = any(${[...filter.fields]}::text[])))`);
+  }
+  return parts.length ? sql<boolean>`${sql.join(parts, sql` and `)}` : sql<boolean>`true`;
+}
+
+/** Does `event` pass `filter`? The same rule as `matching`, for events already in memory. */
+export function eventMatches(event: StoredContactEvent, filter: ContactEventFilter): boolean {
+  if (filter.types?.length && !filter.types.includes(event.type)) return false;
+  if (filter.contactId !== undefined && event.contactId !== filter.contactId) return false;
+  if (filter.fields?.length && event.type === 'CONTACT_UPDATED') {
+    return event.changes.some((c) => filter.fields?.includes(c.field));
+  }
+  return true;
+}
+
+/**
+ * The workspace's event stream, read side. Numbers are gap-free in commit order (see the events
+ * migration), so "everything after seq N" is a complete answer at any moment.
+ */
+export function contactEventsRepository(scope: WorkspaceScope) {
+  return {
+    /** The last committed sequence number; "0" before the first event. */
+    async head(): Promise<string> {
+      const row = await scope
+        .selectFrom('eventSequences')
+        .select(sql<string>`last_seq::text`.as('head'))
+        .executeTakeFirst();
+      return row?.head ?? '0';
+    },
+
+    /**
+     * Up to `limit` events after `seq` that match, oldest first, with the head as the same
+     * snapshot saw it: when fewer than `limit` came back, everything up to `head` was scanned.
+     */
+    async after(
+      seq: string,
+      filter: ContactEventFilter,
+      limit: number,
+    ): Promise<{ events: StoredContactEvent[]; head: string }> {
+      const { rows } = await sql<{ head: string } & Partial<StoredContactEvent>>`
+        select event_sequences.last_seq::text as head, page.*
+        from event_sequences
+        left join lateral (
+          select ${COLUMNS} from contact_events e
+          where e.workspace_id = event_sequences.workspace_id and e.seq > ${seq} and ${matching(filter)}
+          order by e.seq limit ${limit}
+        ) page on true
+        where ${scope.owns('event_sequences')}
+        order by page.seq`.execute(scope.db);
+      const head = rows[0]?.head ?? '0';
+      const events = rows.filter((r) => r.seq !== null && r.seq !== undefined);
+      return { events: events as StoredContactEvent[], head };
+    },
+
+    /** Up to `limit` events before `seq` that match, oldest first (backward paging). */
+    async before(
+      seq: string,
+      filter: ContactEventFilter,
+      limit: number,
+    ): Promise<StoredContactEvent[]> {
+      const { rows } = await sql<StoredContactEvent>`
+        select ${COLUMNS} from contact_events e
+        where ${scope.owns('e')} and e.seq < ${seq} and ${matching(filter)}
+        order by e.seq desc limit ${limit}`.execute(scope.db);
+      return rows.reverse();
+    },
+
+    async count(filter: ContactEventFilter): Promise<number> {
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from contact_events e
+        where ${scope.owns('e')} and ${matching(filter)}`.execute(scope.db);
+      return rows[0]?.n ?? 0;
+    },
+
+    bySeqs(seqs: readonly string[]): Promise<StoredContactEvent[]> {
+      return sql<StoredContactEvent>`
+        select ${COLUMNS} from contact_events e
+        where ${scope.owns('e')} and e.seq = any(${[...seqs]}::bigint[])`
+        .execute(scope.db)
+        .then((r) => r.rows);
+    },
+  };
+}
+
+/**
+ * Takes the workspace's event-sequence row lock for the rest of the transaction. Every write
+ * transaction does this first; the outbox trigger numbers events under the same lock.
+ */
+export async function lockEventSequence(scope: WorkspaceScope): Promise<void> {
+  await scope.selectFrom('eventSequences').select('lastSeq').forUpdate().execute();
+}

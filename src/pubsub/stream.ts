@@ -1,0 +1,156 @@
+import type { Kysely } from 'kysely';
+import type { EventsConfig } from '../config.js';
+import { type ContactEventFilter, contactEventsRepository } from '../db/contact-events.js';
+import type { Database } from '../db/schema.js';
+import { WorkspaceScope } from '../db/scope.js';
+import type { Logger } from '../logger.js';
+import type { EventBus } from './bus.js';
+import { FanoutGroup, type Transform } from './fanout.js';
+import { Subscriber, type SubscriberTooSlow } from './subscriber.js';
+import { WorkspaceTail } from './tail.js';
+
+export type SubscribeRequest<T> = {
+  workspaceId: string;
+  /** Replay the events after this sequence number first; without it the stream starts now. */
+  after?: string;
+  filter: ContactEventFilter;
+  /**
+   * Subscribers with the same key share one transform per event. Leave it out and the
+   * subscriber gets a group of its own.
+   */
+  groupKey?: string;
+  transform: Transform<T>;
+  onCutOff?: (marker: SubscriberTooSlow) => void;
+};
+
+type TailEntry = { tail: Promise<WorkspaceTail>; subscribers: number };
+
+/**
+ * The contact event stream of this process: one tail per workspace anyone subscribes to, fan-out
+ * groups under it, and the bus that wakes the tails. Every process sharing the database runs
+ * its own and delivers the same stream.
+ */
+export class ContactEventStream {
+  private readonly tails = new Map<string, TailEntry>();
+  private readonly groups = new Map<string, FanoutGroup<unknown>>();
+  private readonly subscribers = new Set<Subscriber<unknown>>();
+  private readonly stopListening: () => void;
+  private readonly poll: NodeJS.Timeout;
+  private ungroupedKeys = 0;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly bus: EventBus,
+    private readonly config: EventsConfig,
+    private readonly log: Logger,
+  ) {
+    this.stopListening = bus.listen({
+      note: (note) => void this.tails.get(note.workspaceId)?.tail.then((t) => t.wake(note.seq)),
+      resync: () => this.wakeAll(),
+    });
+    // A lost wake-up delays delivery by at most one poll; it never drops an event.
+    this.poll = setInterval(() => this.wakeAll(), config.pollMs);
+    this.poll.unref();
+  }
+
+  /** Tell the other processes (and this one) that a write committed in `workspaceId`. */
+  announce(workspaceId: string): void {
+    this.bus.announce({ workspaceId });
+  }
+
+  subscribe<T>(request: SubscribeRequest<T>): Subscriber<T> {
+    const store = contactEventsRepository(new WorkspaceScope(this.db, request.workspaceId));
+    const entry = this.tailEntry(request.workspaceId);
+    entry.subscribers += 1;
+    const key = `${request.workspaceId}\u0000${request.groupKey ?? `solo:${++this.ungroupedKeys}`}`;
+    let group: FanoutGroup<T> | undefined;
+    const subscriber: Subscriber<T> = new Subscriber<T>({
+      filter: request.filter,
+      capacity: this.config.bufferSize,
+      transform: request.transform,
+      onCutOff: request.onCutOff,
+      onClose: () => {
+        this.subscribers.delete(subscriber as Subscriber<unknown>);
+        if (group) {
+          group.members.delete(subscriber);
+          if (group.members.size === 0) {
+            this.groups.delete(key);
+            void entry.tail.then((t) => t.groups.delete(group as FanoutGroup<unknown>));
+          }
+        }
+        entry.subscribers -= 1;
+        if (entry.subscribers === 0 && this.tails.get(request.workspaceId) === entry) {
+          this.tails.delete(request.workspaceId);
+          void entry.tail.then((t) => t.close());
+        }
+      },
+    });
+    this.subscribers.add(subscriber as Subscriber<unknown>);
+    void Promise.all([entry.tail, request.after ?? store.head()]).then(
+      ([tail, position]) =>
+        subscriber.start(
+          position,
+          { read: (seq, filter, limit) => store.after(seq, filter, limit) },
+          () => tail.position,
+          () => {
+            group = this.groups.get(key) as FanoutGroup<T> | undefined;
+            if (!group) {
+              group = new FanoutGroup<T>(key, request.filter, request.transform);
+              this.groups.set(key, group as FanoutGroup<unknown>);
+            }
+            group.members.add(subscriber);
+            tail.groups.add(group as FanoutGroup<unknown>);
+          },
+        ),
+      (error: unknown) => subscriber.fail(error),
+    );
+    return subscriber;
+  }
+
+  private tailEntry(workspaceId: string): TailEntry {
+    let entry = this.tails.get(workspaceId);
+    if (!entry) {
+      const store = contactEventsRepository(new WorkspaceScope(this.db, workspaceId));
+      entry = {
+        subscribers: 0,
+        tail: store
+          .head()
+          .then((head) => new WorkspaceTail(workspaceId, store, BigInt(head), this.log)),
+      };
+      // A failed start is retried by the next subscriber, not cached.
+      const created = entry;
+      created.tail.catch(() => {
+        if (this.tails.get(workspaceId) === created) this.tails.delete(workspaceId);
+      });
+      this.tails.set(workspaceId, entry);
+    }
+    return entry;
+  }
+
+  private wakeAll() {
+    for (const entry of this.tails.values())
+      void entry.tail.then(
+        (t) => t.wake(),
+        () => undefined,
+      );
+  }
+
+  /** Numbers for tests and the benchmark. */
+  stats() {
+    return { tails: this.tails.size, groups: this.groups.size, subscribers: this.subscribers.size };
+  }
+
+  /** Shutdown: every subscriber's stream completes; they resume elsewhere from their cursor. */
+  async close(): Promise<void> {
+    clearInterval(this.poll);
+    this.stopListening();
+    for (const subscriber of [...this.subscribers]) subscriber.end();
+    for (const entry of this.tails.values())
+      void entry.tail.then(
+        (t) => t.close(),
+        () => undefined,
+      );
+    this.tails.clear();
+    await this.bus.close();
+  }
+}

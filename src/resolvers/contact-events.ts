@@ -1,0 +1,129 @@
+import { GraphQLError } from 'graphql';
+import type { Context } from '../context.js';
+import {
+  CONTACT_EVENT_FIELDS,
+  type ContactEventFilter,
+  type StoredContactEvent,
+} from '../db/contact-events.js';
+import { pageSize } from '../db/keyset.js';
+import type { ContactEventType } from '../db/schema.js';
+import { UserInputError } from '../errors.js';
+import { decodeEventCursor, encodeEventCursor } from '../event-cursor.js';
+import { ContactEventSource } from '../pubsub/source.js';
+import { SubscriberTooSlow } from '../pubsub/subscriber.js';
+import { localId } from './ids.js';
+
+export type ContactEventArgs = {
+  after?: string | null;
+  types?: readonly ContactEventType[] | null;
+  contactId?: string | null;
+  fields?: readonly string[] | null;
+};
+
+const KNOWN_FIELDS = new Set<string>(CONTACT_EVENT_FIELDS);
+
+function toFilter(args: ContactEventArgs): ContactEventFilter {
+  const unknown = args.fields?.find((f) => !KNOWN_FIELDS.has(f));
+  if (unknown !== undefined) {
+    throw new UserInputError(
+      'fields',
+      `"${unknown.slice(0, 40)}" is not a contact field; use one of ${CONTACT_EVENT_FIELDS.join(', ')}`,
+    );
+  }
+  return {
+    types: args.types ?? undefined,
+    contactId: args.contactId == null ? undefined : localId(args.contactId, 'Contact', 'contactId'),
+    fields: args.fields ?? undefined,
+  };
+}
+
+/** `after` as a sequence number; a cursor past the stream's head is refused, not waited on. */
+async function afterSeq(ctx: Context, cursor: string | null | undefined, argument: string) {
+  if (cursor == null) return undefined;
+  const seq = decodeEventCursor(cursor, ctx.db.workspaceId, argument);
+  if (BigInt(seq) > BigInt(await ctx.db.contactEvents.head())) {
+    throw new UserInputError(argument, 'the cursor is ahead of the event stream');
+  }
+  return seq;
+}
+
+export type ContactEventConnectionArgs = ContactEventArgs & {
+  first?: number | null;
+  last?: number | null;
+  before?: string | null;
+};
+
+/** `Query.contactEvents`: the stored stream, oldest first, with the subscription's cursors. */
+export async function listContactEvents(ctx: Context, args: ContactEventConnectionArgs) {
+  const filter = toFilter(args);
+  const { limit, backward } = pageSize(args);
+  const after = (await afterSeq(ctx, args.after, 'after')) ?? '0';
+  const before =
+    args.before == null ? undefined : decodeEventCursor(args.before, ctx.db.workspaceId, 'before');
+  const store = ctx.db.contactEvents;
+  let rows: StoredContactEvent[];
+  let more: boolean;
+  let head: string;
+  if (backward) {
+    const fetched = await store.before(before ?? '9223372036854775807', filter, limit + 1);
+    more = fetched.length > limit;
+    rows = fetched.slice(more ? 1 : 0).filter((e) => BigInt(e.seq) > BigInt(after));
+    head = await store.head();
+  } else {
+    const page = await store.after(after, filter, limit + 1);
+    const inRange = page.events.filter(
+      (e) => before === undefined || BigInt(e.seq) < BigInt(before),
+    );
+    more = inRange.length > limit;
+    rows = inRange.slice(0, limit);
+    head = page.head;
+  }
+  const edges = rows.map((node) => ({
+    cursor: encodeEventCursor(node.workspaceId, node.seq),
+    node,
+  }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: backward ? before !== undefined : more,
+      hasPreviousPage: backward ? more : args.after != null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    headCursor: encodeEventCursor(ctx.db.workspaceId, head),
+    totalCount: () => store.count(filter),
+  };
+}
+
+/** `Subscription.contactEvents`: replay after the cursor (checked now), then live. */
+export async function subscribeContactEvents(
+  ctx: Context,
+  args: ContactEventArgs,
+): Promise<ContactEventSource> {
+  const filter = toFilter(args);
+  const after = await afterSeq(ctx, args.after, 'after');
+  return new ContactEventSource(ctx.events, {
+    workspaceId: ctx.db.workspaceId,
+    after,
+    filter,
+    onCutOff: () => ctx.connection?.close(SLOW_SUBSCRIBER_CLOSE_CODE, SLOW_SUBSCRIBER_REASON),
+  });
+}
+
+/** WebSocket close code for a subscriber cut off for falling behind (retryable by clients). */
+export const SLOW_SUBSCRIBER_CLOSE_CODE = 4008;
+const SLOW_SUBSCRIBER_REASON = 'Subscriber too slow: reconnect and resume from your last cursor';
+
+/** What the last item of a cut-off subscription resolves to (over SSE it reaches the client). */
+export function deliveredEvent(
+  ctx: Context,
+  event: StoredContactEvent | SubscriberTooSlow,
+): StoredContactEvent {
+  if (!(event instanceof SubscriberTooSlow)) return event;
+  throw new GraphQLError(SLOW_SUBSCRIBER_REASON, {
+    extensions: {
+      code: 'SUBSCRIBER_TOO_SLOW',
+      resumeAfter: encodeEventCursor(ctx.db.workspaceId, event.lastDeliveredSeq),
+    },
+  });
+}
