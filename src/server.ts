@@ -33,6 +33,8 @@ type ServerContext = {
 export type AppServer = {
   yoga: ReturnType<typeof createYoga<ServerContext, Context>>;
   http: Server;
+  /** The process's contact event stream (stats for tests and benchmarks). */
+  events: ContactEventStream;
   listen(port: number, host: string): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
 };
@@ -187,6 +189,7 @@ export async function createServer(
   return {
     yoga,
     http,
+    events,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once('error', reject);

@@ -105,7 +105,7 @@ export function contactEventsRepository(scope: WorkspaceScope) {
           order by e.seq limit ${limit}
         ) page on true
         where ${scope.owns('event_sequences')}
-        order by page.seq`.execute(scope.db);
+        order by page.seq::bigint`.execute(scope.db);
       const head = rows[0]?.head ?? '0';
       const events = rows.filter((r) => r.seq !== null && r.seq !== undefined);
       return { events: events as StoredContactEvent[], head };
