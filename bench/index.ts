@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from '../src/db/connect.js';
 import { type BenchDataset, ensureDataset, openBenchDatabase } from './dataset.js';
+import { type EventsReport, renderEventsReport, runEvents } from './events.js';
 import { loadFixtures } from './fixtures.js';
 import { loadHttp } from './http-load.js';
 import { describeMachine, machineLine } from './machine.js';
@@ -23,6 +24,11 @@ async function main(argv: string[]) {
     return;
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  // The events bench brings its own schema and runs only when asked for by name.
+  if (options.only.length > 0 && options.only.every((name) => name === 'events')) {
+    await eventsOnly(options, log);
+    return;
+  }
   const dataset = await ensureDataset(options, log);
   const database = await openBenchDatabase(options);
   try {
@@ -38,6 +44,7 @@ async function main(argv: string[]) {
       (name) => options.only.length === 0 || options.only.includes(name),
     );
     const writeRows = await runWrites(options, dataset.workspaceId, database, writes, log);
+    const events = options.only.includes('events') ? await runEvents(options, log) : undefined;
     if (options.json) {
       const { databaseUrl: _secret, ...shown } = options;
       const out = {
@@ -45,6 +52,7 @@ async function main(argv: string[]) {
         options: shown,
         rows: rows.map((r) => ({ ...r, ratio: ratio(r) })),
         writes: writeRows.map((r) => ({ ...r, ratio: writeRatio(r) })),
+        events,
       };
       console.log(JSON.stringify(out, null, 2));
     } else {
@@ -55,9 +63,33 @@ async function main(argv: string[]) {
           : `${machineLine(machine)}\n${settings}`,
       );
       if (writeRows.length > 0) console.log(renderWriteTable(writeRows));
+      if (events) console.log(renderEventsReport(events));
     }
   } finally {
     await database.close();
+  }
+}
+
+/** `--only events`: no read dataset, just the events bench in its own schema. */
+async function eventsOnly(options: BenchOptions, log: (line: string) => void) {
+  const database = await openBenchDatabase(options, 1);
+  let machine: Awaited<ReturnType<typeof describeMachine>>;
+  try {
+    machine = await describeMachine(database);
+  } finally {
+    await database.close();
+  }
+  const events: EventsReport = await runEvents(options, log);
+  if (options.json) {
+    const { databaseUrl: _secret, ...shown } = options;
+    console.log(JSON.stringify({ machine, options: shown, events }, null, 2));
+  } else {
+    console.log(machineLine(machine));
+    console.log(
+      `Events: ${options.warmup} s warm-up + ${options.duration} s measured per step; ` +
+        `event rates ${options.eventRates.join(', ')} events/s`,
+    );
+    console.log(renderEventsReport(events));
   }
 }
 

@@ -15,11 +15,27 @@ export type BenchOptions = {
   /** Seed again even when the schema already holds the requested dataset. */
   reseed: boolean;
   json: boolean;
+  /** Events bench: graphql-ws subscribers, event rates (events/s) to step through. */
+  subscribers: number;
+  eventRates: number[];
+  /** Events bench: worker threads for the subscribers (0: the main thread). */
+  clientThreads: number;
+  /** Events bench: write the server's CPU profiles (`node --cpu-prof`) into this directory. */
+  cpuProfDir?: string;
+  /** Events bench: leave its schema in place afterwards (for a look at the rows). */
+  keepSchema: boolean;
+  /** Events bench: events per driving request (1: updateContact; more: upsertContacts batches). */
+  eventsPerRequest: number;
+  /** Events bench: skip the write-side part. */
+  skipEventWrites: boolean;
 };
 
 export const USAGE = `Usage: npm run bench -- [--contacts N] [--duration S] [--warmup S] [--connections N]
-                       [--schema NAME] [--seed N] [--only card,list,search,create,upsert]
+                       [--schema NAME] [--seed N] [--only card,list,search,create,upsert,events]
                        [--reseed] [--json]
+                       [--subscribers N] [--event-rates 20,40,80] [--client-threads N]
+                       [--cpu-prof-dir DIR] [--keep-schema] [--events-per-request N]
+                       [--no-event-writes]
 
 Needs DATABASE_URL (PostgreSQL). Seeds one workspace of --contacts contacts (default 100000)
 into --schema (default "bench") unless it already holds exactly that dataset, then load-tests
@@ -30,7 +46,15 @@ migrations (indexes), pass --reseed: reuse only checks the dataset's size and se
 Then two writes into that workspace: createContact (one contact per request, a fresh email
 each) vs. a single-row INSERT, and upsertContacts in batches of 1000 (contacts/s) vs. the same
 rows as one multi-row INSERT … ON CONFLICT (target ≥ 0.5×). Each run writes fresh external IDs
-and deletes its rows afterwards, so the dataset's contact count and later runs are unaffected.`;
+and deletes its rows afterwards, so the dataset's contact count and later runs are unaffected.
+
+events (only when named in --only; it needs no read dataset): in a fresh schema "<schema>_events"
+(dropped afterwards), --subscribers graphql-ws clients (default 1000, split over --client-threads
+worker threads, default 2) receive updateContact events driven at each of --event-rates
+(events/s), once with EVENT_FANOUT=grouped and once per-subscriber: deliveries/s and
+publish→receive p50/p99. --events-per-request N > 1 drives with upsertContacts of N existing
+contacts per request (N events per transaction) instead of one updateContact each. Then the write side: events/s from upsertContacts ×500 and updateContact,
+and raw SQL updates with and without the event triggers.`;
 
 function whole(name: string, value: string | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
@@ -53,6 +77,13 @@ export function readOptions(argv: string[], env = process.env): BenchOptions | u
       only: { type: 'string' },
       reseed: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      subscribers: { type: 'string' },
+      'event-rates': { type: 'string' },
+      'client-threads': { type: 'string' },
+      'cpu-prof-dir': { type: 'string' },
+      'keep-schema': { type: 'boolean', default: false },
+      'events-per-request': { type: 'string' },
+      'no-event-writes': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -72,5 +103,14 @@ export function readOptions(argv: string[], env = process.env): BenchOptions | u
     only: values.only ? values.only.split(',').map((s) => s.trim()) : [],
     reseed: values.reseed,
     json: values.json,
+    subscribers: Math.round(whole('subscribers', values.subscribers, 1000)),
+    eventRates: (values['event-rates'] ?? '20,40,80,160')
+      .split(',')
+      .map((r) => whole('event-rates', r.trim(), 0)),
+    clientThreads: Math.round(whole('client-threads', values['client-threads'], 2, 0)),
+    cpuProfDir: values['cpu-prof-dir'],
+    keepSchema: values['keep-schema'],
+    eventsPerRequest: Math.round(whole('events-per-request', values['events-per-request'], 1)),
+    skipEventWrites: values['no-event-writes'],
   };
 }

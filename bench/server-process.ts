@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-export type ServerProcess = { url: string; stop(): Promise<void> };
+export type ServerProcess = { url: string; pid: number; stop(): Promise<void> };
 
 /** A port nobody listens on right now. */
 export async function freePort(): Promise<number> {
@@ -22,9 +22,13 @@ export async function freePort(): Promise<number> {
  * `node --import tsx src/main.ts` as a child process, so the server has a thread (and event
  * loop) of its own, apart from the load generator. Resolves once it prints its URL.
  */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  nodeArgs: readonly string[] = [],
+): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -38,7 +42,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await serverUrl(child);
-  return { url, stop: () => stop(child) };
+  return { url, pid: child.pid ?? 0, stop: () => stop(child) };
 }
 
 function serverUrl(child: ChildProcess): Promise<string> {

@@ -15,6 +15,7 @@ import { UserInputError } from './errors.js';
 import { EXAMPLE_OPERATIONS } from './graphiql.js';
 import type { Logger } from './logger.js';
 import { useNulCharacterGuard } from './nul-guard.js';
+import type { EventBus } from './pubsub/bus.js';
 import { createEventBus } from './pubsub/create-bus.js';
 import { useGroupedContactEvents } from './pubsub/grouped-subscribe.js';
 import { ContactEventStream } from './pubsub/stream.js';
@@ -35,6 +36,8 @@ export type AppServer = {
   http: Server;
   /** The process's contact event stream (stats for tests and benchmarks). */
   events: ContactEventStream;
+  /** What wakes the stream; tests break its connection to see it recover. */
+  bus: EventBus;
   listen(port: number, host: string): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
 };
@@ -190,6 +193,7 @@ export async function createServer(
     yoga,
     http,
     events,
+    bus,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -204,7 +208,7 @@ export async function createServer(
      * elsewhere, cut SSE streams the same way, let in-flight requests finish (up to the grace
      * period), then close what is left.
      */
-    async close() {
+    close: once(async () => {
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       await websockets.close();
       await events.close();
@@ -212,6 +216,15 @@ export async function createServer(
       const grace = setTimeout(() => http.closeAllConnections(), config.shutdownGraceMs);
       await closed;
       clearTimeout(grace);
-    },
+    }),
+  };
+}
+
+/** `fn` runs on the first call; later calls share its result (closing twice is harmless). */
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => {
+    result ??= fn();
+    return result;
   };
 }

@@ -23,6 +23,39 @@ export class FanoutGroup<T> {
     readonly transform: Transform<T>,
   ) {}
 
+  /**
+   * Resolves when the group's fastest member has taken its backlog down to `limit`, or when no
+   * member has taken anything for `stallMs`: the tail paces itself by the fastest consumer, so
+   * a burst from storage does not overflow subscribers that keep up, while one that lags far
+   * behind the others is still cut off, and a group of stuck members holds nobody up for long.
+   * Stalls are counted in quarter steps, so one long pause of the whole process (a big
+   * transaction on the embedded database) is not mistaken for stuck consumers.
+   */
+  async fastestCaughtUp(limit: number, stallMs: number): Promise<void> {
+    // A member that was cut off (its socket not yet closed) no longer sets the pace.
+    const members = [...this.members].filter((m) => m.receiving);
+    if (members.length === 0) return;
+    let caughtUp = false;
+    const done = Promise.race(members.map((m) => m.whenBacklogAtMost(limit))).then(() => {
+      caughtUp = true;
+    });
+    const taken = () => members.reduce((sum, m) => sum + m.taken, 0);
+    let last = taken();
+    let quietSteps = 0;
+    const step = stallMs / 4;
+    while (!caughtUp && quietSteps < 4) {
+      let timer: NodeJS.Timeout | undefined;
+      const started = performance.now();
+      await Promise.race([done, new Promise((r) => (timer = setTimeout(r, step)))]);
+      clearTimeout(timer);
+      const now = taken();
+      // A step that overran was the process being busy, not the consumers being stuck.
+      const busy = performance.now() - started > step * 1.5;
+      quietSteps = now !== last ? 0 : busy ? quietSteps : quietSteps + 1;
+      last = now;
+    }
+  }
+
   /** Starts transforming the batch's matching events now; delivers them in order. */
   dispatch(events: readonly StoredContactEvent[]): Promise<void> {
     const matching = events.filter((e) => eventMatches(e, this.filter));

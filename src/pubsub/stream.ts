@@ -115,7 +115,10 @@ export class ContactEventStream {
         subscribers: 0,
         tail: store
           .head()
-          .then((head) => new WorkspaceTail(workspaceId, store, BigInt(head), this.log)),
+          .then(
+            (head) =>
+              new WorkspaceTail(workspaceId, store, BigInt(head), this.log, this.config.bufferSize),
+          ),
       };
       // A failed start is retried by the next subscriber, not cached.
       const created = entry;
@@ -137,14 +140,16 @@ export class ContactEventStream {
 
   /** Numbers for tests and the benchmark. */
   stats() {
-    return { tails: this.tails.size, groups: this.groups.size, subscribers: this.subscribers.size };
+    const active = [...this.subscribers].filter((s) => s.active).length;
+    return { tails: this.tails.size, groups: this.groups.size, subscribers: active };
   }
 
-  /** Shutdown: every subscriber's stream completes; they resume elsewhere from their cursor. */
+  /** Shutdown: every subscriber's stream breaks off; clients resume elsewhere from their cursor. */
   async close(): Promise<void> {
     clearInterval(this.poll);
     this.stopListening();
-    for (const subscriber of [...this.subscribers]) subscriber.end();
+    const shutdown = new Error('Server shutting down: reconnect and resume from your last cursor');
+    for (const subscriber of [...this.subscribers]) subscriber.abort(shutdown);
     for (const entry of this.tails.values())
       void entry.tail.then(
         (t) => t.close(),

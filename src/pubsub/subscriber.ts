@@ -45,7 +45,7 @@ export class Subscriber<T> implements AsyncIterableIterator<T> {
   private live = false;
   private finished = false;
   private cut = false;
-  private replayError?: unknown;
+  private failure?: unknown;
   private replaying?: Promise<void>;
 
   constructor(private readonly options: SubscriberOptions<T>) {}
@@ -59,7 +59,7 @@ export class Subscriber<T> implements AsyncIterableIterator<T> {
     this.position = BigInt(position);
     this.delivered = position;
     this.replaying = this.replay(replay, livePosition, join).catch((error: unknown) => {
-      this.replayError = error;
+      this.failure = error;
       this.wake();
     });
   }
@@ -73,7 +73,7 @@ export class Subscriber<T> implements AsyncIterableIterator<T> {
         return;
       }
       // Pull-driven: read the next page only when the consumer has room for it.
-      while (this.queue.length >= this.options.capacity && !this.finished) await this.drained();
+      await this.whenBacklogAtMost(this.options.capacity - 1);
       const limit = Math.min(REPLAY_PAGE, this.options.capacity - this.queue.length);
       const { events, head } = await replay.read(String(this.position), this.options.filter, limit);
       for (const event of events) this.enqueue(event.seq, event);
@@ -116,25 +116,57 @@ export class Subscriber<T> implements AsyncIterableIterator<T> {
     waiter?.();
   }
 
-  private drainWaiters: (() => void)[] = [];
-  private drained(): Promise<void> {
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  private backlogWaiters: { limit: number; resolve: () => void }[] = [];
+
+  /** Not cut off and not ended (it may still be replaying). */
+  get active(): boolean {
+    return !this.cut && !this.finished;
+  }
+
+  /** Still taking live events (not cut off, not ended). */
+  get receiving(): boolean {
+    return this.live && !this.cut && !this.finished;
+  }
+
+  /** Items the consumer has taken so far. */
+  taken = 0;
+
+  /** Items queued and not yet taken by the consumer. */
+  get backlog(): number {
+    return this.queue.length;
+  }
+
+  /** Resolves once the consumer has taken enough that at most `limit` items wait (or it ended). */
+  whenBacklogAtMost(limit: number): Promise<void> {
+    if (this.queue.length <= limit || this.finished) return Promise.resolve();
+    return new Promise((resolve) => this.backlogWaiters.push({ limit, resolve }));
+  }
+
+  private settleBacklogWaiters() {
+    if (this.backlogWaiters.length === 0) return;
+    const still: typeof this.backlogWaiters = [];
+    for (const w of this.backlogWaiters) {
+      if (this.finished || this.queue.length <= w.limit) w.resolve();
+      else still.push(w);
+    }
+    this.backlogWaiters = still;
   }
 
   async next(): Promise<IteratorResult<T>> {
     for (;;) {
       const head = this.queue.shift();
       if (head) {
-        for (const resolve of this.drainWaiters.splice(0)) resolve();
+        this.taken += 1;
+        this.settleBacklogWaiters();
         const value = await head.item;
         if (this.cut && this.queue.length === 0) this.finish();
         else this.delivered = head.seq;
         return { done: false, value };
       }
       if (this.finished) return { done: true, value: undefined };
-      if (this.replayError) {
+      if (this.failure) {
         this.finish();
-        throw this.replayError;
+        throw this.failure;
       }
       await new Promise<void>((resolve) => {
         this.waiter = resolve;
@@ -144,11 +176,20 @@ export class Subscriber<T> implements AsyncIterableIterator<T> {
 
   /** The stream could not start (e.g. the database is down): the consumer gets the error. */
   fail(error: unknown): void {
-    this.replayError = error;
+    this.failure = error;
     this.wake();
   }
 
-  /** Ends the stream from the server side (shutdown): the consumer sees it complete. */
+  /**
+   * Breaks the stream from the server side (shutdown): the consumer gets an error, not a
+   * completion, so a client reconnects and resumes instead of thinking the stream is over.
+   */
+  abort(reason: Error): void {
+    this.queue.length = 0;
+    this.fail(reason);
+  }
+
+  /** Ends the stream (the consumer stopped): it completes. */
   end(): void {
     this.finish();
     this.queue.length = 0;
@@ -172,7 +213,7 @@ export class Subscriber<T> implements AsyncIterableIterator<T> {
   private finish() {
     if (this.finished) return;
     this.finished = true;
-    for (const resolve of this.drainWaiters.splice(0)) resolve();
+    this.settleBacklogWaiters();
     this.options.onClose();
   }
 

@@ -10,14 +10,17 @@ export type TailStore = {
   ): Promise<{ events: StoredContactEvent[]; head: string }>;
 };
 
-const PAGE = 500;
+const MAX_PAGE = 500;
 const RETRY_MS = 1000;
+/** How long a tail waits for a group in which no member takes anything before reading on. */
+const STALL_MS = 1000;
 
 /**
  * Follows one workspace's stream in this process: on every wake-up it reads the events after
  * its position, one query for all subscribers, and hands each batch to every fan-out group.
- * It reads the next batch only when the groups have taken the last one, so a burst costs
- * bounded memory.
+ * It reads the next batch only when the groups have taken the last one and their fastest
+ * subscribers have caught up, so a burst costs bounded memory and does not cut off anyone who
+ * keeps up.
  */
 export class WorkspaceTail {
   readonly groups = new Set<FanoutGroup<unknown>>();
@@ -32,7 +35,13 @@ export class WorkspaceTail {
     /** Every event up to here has been handed to the groups. */
     public position: bigint,
     private readonly log: Logger,
-  ) {}
+    /** Subscribers' queue capacity: a page is at most half of it. */
+    private readonly capacity: number,
+  ) {
+    this.page = Math.max(1, Math.min(MAX_PAGE, Math.floor(capacity / 2)));
+  }
+
+  private readonly page: number;
 
   /** New events may exist (up to `seq`, when the note said). Coalesces concurrent wake-ups. */
   wake(seq?: string): void {
@@ -51,11 +60,14 @@ export class WorkspaceTail {
       do {
         this.again = false;
         for (;;) {
-          const { events } = await this.store.after(String(this.position), {}, PAGE);
+          const { events } = await this.store.after(String(this.position), {}, this.page);
           if (this.closed || events.length === 0) break;
+          // Let the consumers that keep up take the last batch before handing out the next.
+          const half = Math.floor(this.capacity / 2);
+          await Promise.all([...this.groups].map((g) => g.fastestCaughtUp(half, STALL_MS)));
           this.position = BigInt(events.at(-1)?.seq ?? this.position);
           await Promise.all([...this.groups].map((g) => g.dispatch(events)));
-          if (events.length < PAGE) break;
+          if (events.length < this.page) break;
         }
       } while (this.again && !this.closed);
     } catch (error) {

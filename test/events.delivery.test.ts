@@ -1,0 +1,330 @@
+import type { Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { PostgresEventBus } from '../src/pubsub/create-bus.js';
+import { SUBSCRIPTION, subscribeSse, subscribeWs, waitFor } from './event-clients.js';
+import { dataOf, startTestServer, type TestServer } from './harness.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: test responses are checked field by field.
+type Data = any;
+
+const onPostgres = Boolean(process.env.DATABASE_URL);
+
+async function mutate(t: TestServer, query: string, variables?: Record<string, unknown>) {
+  return dataOf(await t.gql<Data, Record<string, unknown>>(query, variables)) as Data;
+}
+
+async function createContact(t: TestServer, name: string): Promise<string> {
+  const data = await mutate(
+    t,
+    'mutation($name: String) { createContact(input: { name: $name }) { ... on CreateContactSuccess { contact { id } } } }',
+    { name },
+  );
+  return data.createContact.contact.id;
+}
+
+function rename(t: TestServer, id: string, name: string) {
+  return mutate(
+    t,
+    'mutation($id: ID!, $name: String) { updateContact(input: { id: $id, name: $name }) { __typename } }',
+    {
+      id,
+      name,
+    },
+  );
+}
+
+async function headCursor(t: TestServer): Promise<string> {
+  return (await mutate(t, '{ contactEvents(first: 0) { headCursor } }')).contactEvents.headCursor;
+}
+
+/** A graphql-transport-ws client by hand, so the test controls reading from its socket. */
+async function rawSubscriber(t: TestServer, variables: Record<string, unknown>) {
+  const socket = new WebSocket(t.wsUrl, 'graphql-transport-ws');
+  const received: unknown[] = [];
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  await new Promise((resolve) => socket.on('open', resolve));
+  const acked = new Promise((resolve) => {
+    socket.on('message', (data) => {
+      const message = JSON.parse(data.toString());
+      if (message.type === 'connection_ack') resolve(undefined);
+      if (message.type === 'next') received.push(message.payload);
+    });
+  });
+  socket.send(
+    JSON.stringify({
+      type: 'connection_init',
+      payload: { authorization: `Bearer ${t.a.keys.read}` },
+    }),
+  );
+  await acked;
+  socket.send(
+    JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SUBSCRIPTION, variables } }),
+  );
+  const tcp = (socket as unknown as { _socket: Socket })._socket;
+  return { socket, tcp, received, closed };
+}
+
+describe('a slow subscriber', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ env: { EVENT_BUFFER: '100' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function burst(batches: number, size = 500, bytes = 1000) {
+    for (let b = 0; b < batches; b++) {
+      const contacts = Array.from({ length: size }, (_, i) => ({
+        externalId: `slow-${b}-${i}-${Math.random()}`,
+        customAttributes: { bulky: 'x'.repeat(bytes) },
+      }));
+      await mutate(
+        t,
+        'mutation($contacts: [UpsertContactInput!]!) { upsertContacts(input: { contacts: $contacts }) { __typename } }',
+        { contacts },
+      );
+    }
+    return batches * size;
+  }
+
+  it('is cut off while a fast one keeps receiving everything; it learns where to resume', async () => {
+    const after = await headCursor(t);
+    const fast = await subscribeWs(t.wsUrl, t.a.keys.read, { after });
+    // An SSE stream nobody reads: nothing pulls its results, so its queue fills.
+    const abort = new AbortController();
+    const response = await t.fetch('/graphql', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${t.a.keys.read}`,
+      },
+      body: JSON.stringify({ query: SUBSCRIPTION, variables: { after } }),
+      signal: abort.signal,
+    });
+    const total = await burst(2);
+    await fast.received(total, 30_000);
+    expect(fast.events).toHaveLength(total);
+    expect(fast.closes).toEqual([]);
+    // The slow one was dropped without holding anything up...
+    await waitFor(
+      () => t.server.events.stats().subscribers === 1,
+      'the slow subscriber to be dropped',
+    );
+    // ...and, reading at last, finds a bounded backlog, then the reason and where to resume.
+    const body = await response.text();
+    const results = [...body.matchAll(/^data: (.+)$/gm)].map((m) => JSON.parse(m[1] as string));
+    const last = results.at(-1);
+    expect(last.errors[0].extensions).toMatchObject({
+      code: 'SUBSCRIBER_TOO_SLOW',
+      resumeAfter: expect.any(String),
+    });
+    const delivered = results.slice(0, -1).map((r) => r.data.contactEvents.cursor);
+    expect(delivered.length).toBeLessThan(total);
+    expect(last.errors[0].extensions.resumeAfter).toBe(delivered.at(-1) ?? after);
+    expect(body).toMatch(/event: complete/);
+    abort.abort();
+    // Resuming from there delivers the rest, in order, without a gap.
+    const resumed = await subscribeWs(t.wsUrl, t.a.keys.read, {
+      after: last.errors[0].extensions.resumeAfter,
+    });
+    await resumed.received(total - delivered.length, 30_000);
+    expect([...delivered, ...resumed.events.map((e) => e.cursor)]).toEqual(
+      fast.events.map((e) => e.cursor),
+    );
+    await Promise.all([fast.close(), resumed.close()]);
+  }, 90_000);
+});
+
+describe('operations', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ env: { WS_PING_MS: '100', EVENT_POLL_MS: '600000' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('pings WebSocket clients, and drops one that stops answering', async () => {
+    const lively = new WebSocket(t.wsUrl, 'graphql-transport-ws');
+    const silent = new WebSocket(t.wsUrl, 'graphql-transport-ws', { autoPong: false });
+    let pings = 0;
+    lively.on('ping', () => {
+      pings += 1;
+    });
+    const silentClosed = new Promise<number>((resolve) =>
+      silent.on('close', (code) => resolve(code)),
+    );
+    await Promise.all([lively, silent].map((s) => new Promise((r) => s.on('open', r))));
+    // Terminated (no close frame: 1006) after one unanswered ping interval.
+    expect(await silentClosed).toBe(1006);
+    await waitFor(() => pings >= 2, 'pings');
+    expect(lively.readyState).toBe(WebSocket.OPEN);
+    lively.close();
+  });
+
+  it('runs the same stream with per-subscriber execution (the plain GraphQL way)', async () => {
+    const plain = await startTestServer({ env: { EVENT_FANOUT: 'per-subscriber' } });
+    try {
+      const after = await headCursor(plain);
+      const subs = await Promise.all(
+        [1, 2].map(() => subscribeWs(plain.wsUrl, plain.a.keys.read, { after })),
+      );
+      const id = await createContact(plain, 'Plain');
+      await rename(plain, id, 'Plain 2');
+      for (const s of subs) {
+        await s.received(2);
+        expect(s.events.map((e) => e.type)).toEqual(['CONTACT_CREATED', 'CONTACT_UPDATED']);
+      }
+      // One group per subscriber: nothing shared.
+      expect(plain.server.events.stats().groups).toBe(2);
+      await Promise.all(subs.map((s) => s.close()));
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it.skipIf(!onPostgres)(
+    'recovers from a lost LISTEN connection and delivers what was committed meanwhile',
+    async () => {
+      // PostgreSQL only: PGlite's LISTEN is in-process and cannot be cut.
+      const bus = t.server.bus as PostgresEventBus;
+      expect(bus.kind).toBe('postgres');
+      const sub = await subscribeWs(t.wsUrl, t.a.keys.read, { after: await headCursor(t) });
+      const id = await createContact(t, 'Before the cut');
+      await sub.received(1);
+      const pid = bus.listenerPid();
+      expect(pid).toEqual(expect.any(Number));
+      await t.database.pool.query('select pg_terminate_backend($1)', [pid]);
+      await rename(t, id, 'During the cut');
+      // The safety poll is 10 minutes here: only the reconnect's re-read can deliver it.
+      await sub.received(2, 10_000);
+      await waitFor(
+        () => bus.listenerPid() !== undefined && bus.listenerPid() !== pid,
+        'a new listener',
+      );
+      await rename(t, id, 'After the cut');
+      await sub.received(3);
+      expect(sub.events.map((e) => e.snapshot.name)).toEqual([
+        'Before the cut',
+        'During the cut',
+        'After the cut',
+      ]);
+      await sub.close();
+    },
+    20_000,
+  );
+});
+
+describe.skipIf(!onPostgres)('commit order (PostgreSQL: concurrent transactions)', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('never lets a reader skip a number taken by a transaction that commits later', async () => {
+    const [first, second] = [await createContact(t, 'A'), await createContact(t, 'B')];
+    const after = await headCursor(t);
+    const sub = await subscribeWs(t.wsUrl, t.a.keys.read, { after });
+    // Transaction A takes its number (the trigger allocates it) and stays open.
+    const a = await t.database.pool.connect();
+    await a.query('begin');
+    await a.query("update contacts set name = 'A (slow)' where id = $1", [localId(first)]);
+    // Transaction B (the API) wants to commit meanwhile: it waits for A's sequence lock.
+    let bDone = false;
+    const b = rename(t, second, 'B (fast)').then(() => {
+      bDone = true;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bDone).toBe(false);
+    // A reader resuming now sees neither: nothing uncommitted, and nothing after a hole.
+    const between = await mutate(
+      t,
+      'query($after: String) { contactEvents(after: $after) { totalCount edges { node { type } } } }',
+      {
+        after,
+      },
+    );
+    expect(between.contactEvents.edges).toEqual([]);
+    expect(sub.events).toEqual([]);
+    await a.query('commit');
+    a.release();
+    await b;
+    const both = await sub.received(2);
+    expect(both.map((e) => e.snapshot.name)).toEqual(['A (slow)', 'B (fast)']);
+    const listed = await mutate(
+      t,
+      'query($after: String) { contactEvents(after: $after) { edges { node { snapshot } } } }',
+      {
+        after,
+      },
+    );
+    expect(listed.contactEvents.edges.map((e: Data) => e.node.snapshot.name)).toEqual([
+      'A (slow)',
+      'B (fast)',
+    ]);
+    await sub.close();
+  });
+
+  it('runs concurrent bulk and single writes on the same contacts without deadlocks or lost events', async () => {
+    const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => createContact(t, `D${i}`)));
+    const org = await mutate(
+      t,
+      'mutation { createOrganization(input: { name: "Deadlock Inc" }) { ... on CreateOrganizationSuccess { organization { id } } } }',
+    );
+    const orgId = org.createOrganization.organization.id;
+    const after = await headCursor(t);
+    const writes = [
+      ...ids.map((id, i) => rename(t, id, `D${i}-renamed`)),
+      mutate(
+        t,
+        'mutation($input: SetContactsOrganizationInput!) { setContactsOrganization(input: $input) { __typename } }',
+        {
+          input: { organizationId: orgId, selection: { ids: [...ids].reverse() } },
+        },
+      ),
+      ...ids.slice(0, 10).map((id) => rename(t, id, 'again')),
+    ];
+    const results = await Promise.all(writes);
+    expect(results).toHaveLength(41);
+    const listed = await mutate(
+      t,
+      'query($after: String) { contactEvents(after: $after, first: 100) { totalCount } }',
+      {
+        after,
+      },
+    );
+    // 30 renames + 30 organization changes + 10 second renames.
+    expect(listed.contactEvents.totalCount).toBe(70);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('sends WebSocket clients away with 1001 and breaks SSE streams so both resume elsewhere', async () => {
+    const t = await startTestServer();
+    const after = await headCursor(t);
+    const ws = await subscribeWs(t.wsUrl, t.a.keys.read, { after });
+    const sse = await subscribeSse(t.fetch, t.a.keys.read, { after });
+    await createContact(t, 'Last one');
+    await ws.received(1);
+    await sse.received(1);
+    await t.server.close();
+    await waitFor(() => ws.closes.length > 0, 'the socket to close');
+    expect(ws.closes[0]?.code).toBe(1001);
+    // The SSE stream was broken off, not completed: a completed stream means "no more events".
+    expect(sse.completed).toBe(false);
+    expect(t.server.events.stats().subscribers).toBe(0);
+    await t.close();
+  });
+});
+
+function localId(globalId: string): string {
+  return Buffer.from(globalId, 'base64url').toString().split(':')[1] as string;
+}
