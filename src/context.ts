@@ -14,6 +14,8 @@ export type Context = {
   events: ContactEventStream;
   /** The WebSocket the request came over, when it did: closed on a too-slow subscriber. */
   connection?: { close(code: number, reason: string): void };
+  /** The TCP connection of an HTTP request (SSE streams are cut through it at shutdown). */
+  httpSocket?: { destroy(): void };
 };
 
 /**

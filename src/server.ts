@@ -151,6 +151,7 @@ export async function createServer(
       loaders: new Map(),
       events,
       connection: initial.socket,
+      httpSocket: initial.socket ? undefined : initial.req?.socket,
     };
   }
 

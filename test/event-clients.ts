@@ -121,6 +121,8 @@ export type SseSubscription = {
   results: { data?: { contactEvents: ReceivedEvent } | null; errors?: unknown[] }[];
   events(): ReceivedEvent[];
   completed: boolean;
+  /** The response body ended or broke off. */
+  ended: boolean;
   received(n: number, timeoutMs?: number): Promise<ReceivedEvent[]>;
   close(): void;
 };
@@ -146,6 +148,7 @@ export async function subscribeSse(
     results: [],
     events: () => sub.results.flatMap((r) => (r.data?.contactEvents ? [r.data.contactEvents] : [])),
     completed: false,
+    ended: false,
     async received(n, timeoutMs = 5000) {
       await waitFor(() => sub.events().length >= n, `${n} SSE events`, timeoutMs);
       return sub.events();
@@ -172,8 +175,9 @@ export async function subscribeSse(
         }
       }
     } catch {
-      // Aborted by the test.
+      // Aborted by the test, or the connection was cut.
     }
+    sub.ended = true;
   })();
   return sub;
 }

@@ -140,11 +140,3 @@ export function contactEventsRepository(scope: WorkspaceScope) {
     },
   };
 }
-
-/**
- * Takes the workspace's event-sequence row lock for the rest of the transaction. Every write
- * transaction does this first; the outbox trigger numbers events under the same lock.
- */
-export async function lockEventSequence(scope: WorkspaceScope): Promise<void> {
-  await scope.selectFrom('eventSequences').select('lastSeq').forUpdate().execute();
-}

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { contactBatch } from './contact-batch.js';
-import { contactEventsRepository, lockEventSequence } from './contact-events.js';
+import { contactEventsRepository } from './contact-events.js';
 import { contactWrites } from './contact-writes.js';
 import { contactsRepository } from './contacts.js';
 import { conversationWrites } from './conversation-writes.js';
@@ -40,16 +40,13 @@ export function createWorkspaceData(
     messages: messagesRepository(scope),
     contactEvents: contactEventsRepository(scope),
     /**
-     * Runs `work` in one transaction, with data access bound to it; all or nothing. It first
-     * takes the workspace's event-sequence lock (see the events migration), so a write never
-     * holds that lock while waiting for a row another writer holds: no deadlocks, and events
-     * numbered in commit order.
+     * Runs `work` in one transaction, with data access bound to it; all or nothing. Its contact
+     * events are numbered and stored at COMMIT (see the events migration).
      */
     async transaction<T>(work: (tx: WorkspaceData) => Promise<T>): Promise<T> {
-      const result = await db.transaction().execute(async (tx) => {
-        await lockEventSequence(new WorkspaceScope(tx, workspaceId));
-        return work(createWorkspaceData(tx, workspaceId));
-      });
+      const result = await db
+        .transaction()
+        .execute((tx) => work(createWorkspaceData(tx, workspaceId)));
       hooks.afterCommit?.(workspaceId);
       return result;
     },

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type { Kysely } from 'kysely';
 import type { EventsConfig } from '../config.js';
 import { type ContactEventFilter, contactEventsRepository } from '../db/contact-events.js';
@@ -21,6 +22,8 @@ export type SubscribeRequest<T> = {
   groupKey?: string;
   transform: Transform<T>;
   onCutOff?: (marker: SubscriberTooSlow) => void;
+  /** At shutdown, before the stream breaks off: drop the client's connection (see close()). */
+  onShutdown?: () => void;
 };
 
 type TailEntry = { tail: Promise<WorkspaceTail>; subscribers: number };
@@ -33,7 +36,8 @@ type TailEntry = { tail: Promise<WorkspaceTail>; subscribers: number };
 export class ContactEventStream {
   private readonly tails = new Map<string, TailEntry>();
   private readonly groups = new Map<string, FanoutGroup<unknown>>();
-  private readonly subscribers = new Set<Subscriber<unknown>>();
+  /** Every subscriber, with what drops its connection at shutdown. */
+  private readonly subscribers = new Map<Subscriber<unknown>, (() => void) | undefined>();
   private readonly stopListening: () => void;
   private readonly poll: NodeJS.Timeout;
   private ungroupedKeys = 0;
@@ -85,7 +89,7 @@ export class ContactEventStream {
         }
       },
     });
-    this.subscribers.add(subscriber as Subscriber<unknown>);
+    this.subscribers.set(subscriber as Subscriber<unknown>, request.onShutdown);
     void Promise.all([entry.tail, request.after ?? store.head()]).then(
       ([tail, position]) =>
         subscriber.start(
@@ -140,16 +144,26 @@ export class ContactEventStream {
 
   /** Numbers for tests and the benchmark. */
   stats() {
-    const active = [...this.subscribers].filter((s) => s.active).length;
+    const active = [...this.subscribers.keys()].filter((s) => s.active).length;
     return { tails: this.tails.size, groups: this.groups.size, subscribers: active };
   }
 
-  /** Shutdown: every subscriber's stream breaks off; clients resume elsewhere from their cursor. */
+  /**
+   * Shutdown: every subscriber's connection is dropped and its stream broken off, never
+   * completed (a completed stream tells a client there is nothing more to wait for), so clients
+   * reconnect and resume elsewhere from their cursor.
+   */
   async close(): Promise<void> {
     clearInterval(this.poll);
     this.stopListening();
-    const shutdown = new Error('Server shutting down: reconnect and resume from your last cursor');
-    for (const subscriber of [...this.subscribers]) subscriber.abort(shutdown);
+    const shutdown = new GraphQLError(
+      'Server shutting down: reconnect and resume from your last cursor',
+      { extensions: { code: 'SHUTTING_DOWN' } },
+    );
+    for (const [subscriber, onShutdown] of [...this.subscribers]) {
+      onShutdown?.();
+      subscriber.abort(shutdown);
+    }
     for (const entry of this.tails.values())
       void entry.tail.then(
         (t) => t.close(),

@@ -107,6 +107,10 @@ export async function subscribeContactEvents(
     after,
     filter,
     onCutOff: () => ctx.connection?.close(SLOW_SUBSCRIBER_CLOSE_CODE, SLOW_SUBSCRIBER_REASON),
+    // WebSockets were already sent away with 1001; an SSE response is cut mid-stream.
+    onShutdown: () => {
+      if (!ctx.connection) ctx.httpSocket?.destroy();
+    },
   });
 }
 

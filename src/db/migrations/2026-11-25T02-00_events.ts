@@ -5,22 +5,22 @@ import { type Kysely, sql } from 'kysely';
  * cascade, future merge or import) can change a contact without its event.
  *
  * - Statement-level triggers with transition tables: a bulk statement costs one trigger run.
- * - A transaction emits at most one event per contact: a later change in the same transaction
- *   (labels added right after a create) is folded into the earlier event, so CREATED carries the
- *   labels and UPDATED the net change.
- * - Sequence numbers come from `event_sequences`, whose row stays locked until commit. A writer
- *   that commits later therefore always holds a higher number, and a reader that has seen
- *   number N has seen every number below it: no gaps, commit order. The API takes that lock
- *   first thing in every write transaction, so a transaction never waits for a contact row
- *   while holding it (no deadlocks against single-statement writers).
- * - `pg_notify` at the end only wakes listeners; PostgreSQL delivers it at commit, never after
- *   a rollback.
+ *   They stage the transaction's events in a session-local temporary table.
+ * - A transaction emits at most one event per contact and change kind: a later change in the
+ *   same transaction (labels added right after a create) is folded into the staged event, so
+ *   CREATED carries the labels and UPDATED the net change; a change undone within the
+ *   transaction emits nothing.
+ * - At COMMIT a deferred constraint trigger numbers the staged events from `event_sequences`,
+ *   whose row stays locked until the commit completes. A transaction that commits later
+ *   therefore always gets higher numbers, and a reader that has seen number N has seen every
+ *   number below it: no gaps, commit order. The lock is taken only inside COMMIT, after all the
+ *   transaction's row locks: it is held for microseconds and cannot be part of a deadlock.
+ * - `pg_notify` in that same step only wakes listeners; PostgreSQL delivers it at commit,
+ *   never after a rollback.
  * - `SET LOCAL contactgraph.skip_events = on` (bulk seeding only) writes no events.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   const statements = [
-    // The transaction an event belongs to, for folding later changes into it.
-    'alter table contact_events add column txid xid8 not null default pg_current_xact_id()',
     'insert into event_sequences (workspace_id) select id from workspaces on conflict do nothing',
 
     `create function contact_event_workspace_created() returns trigger language plpgsql as $$
@@ -78,77 +78,94 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       from jsonb_object_keys(after) k
       where k <> 'updatedAt' and (before -> k) is distinct from (after -> k) $$`,
 
-    // The state before an event: its snapshot with each change's "before" put back.
-    `create function contact_event_before(snapshot jsonb, changes jsonb) returns jsonb
-      language sql immutable parallel safe as $$
-      select snapshot || coalesce((select jsonb_object_agg(c ->> 'field', c -> 'before')
-                                   from jsonb_array_elements(changes) c), '{}') $$`,
-
     /*
-     * Appends one workspace's events (parallel arrays, one entry per contact): folds each into
-     * this transaction's earlier event for the same contact when there is one, numbers the rest
-     * under the sequence row lock, and notifies.
+     * Stages one workspace's events (parallel arrays, one entry per contact) in this session's
+     * temporary table; an UPDATED folds into the contact's staged CREATED or UPDATED event. The
+     * first staging of a transaction also arms the commit-time flush (one deferred trigger
+     * firing per transaction, whatever the number of events).
      */
-    `create function contact_events_append(
+    `create function contact_events_stage(
         ws bigint, contact_ids bigint[], kinds text[], befores jsonb[], afters jsonb[])
       returns void language plpgsql as $$
+    begin
+      if to_regclass('pg_temp.contact_events_pending') is null then
+        create temp table contact_events_pending (
+          ord bigint generated always as identity,
+          workspace_id bigint not null,
+          contact_id bigint not null,
+          kind text not null,
+          before jsonb,
+          after jsonb not null
+        );
+        create index on contact_events_pending (workspace_id, contact_id, ord);
+        create temp table contact_events_flush (armed boolean);
+        create constraint trigger contact_events_flush after insert on contact_events_flush
+          deferrable initially deferred for each row execute function contact_events_flush();
+      end if;
+      if not exists (select 1 from contact_events_pending) then
+        insert into contact_events_flush values (true);
+      end if;
+
+      -- Fold updates into the contact's latest staged CREATED/UPDATED event.
+      with incoming as (
+        select * from unnest(contact_ids, kinds, befores, afters) as p(contact_id, kind, before, after)
+      ), latest as (
+        select distinct on (p.contact_id) p.contact_id, p.ord, p.kind
+        from contact_events_pending p join incoming i on i.contact_id = p.contact_id
+        where p.workspace_id = ws
+        order by p.contact_id, p.ord desc
+      ), folded as (
+        update contact_events_pending p set after = i.after
+        from incoming i join latest l on l.contact_id = i.contact_id
+        where p.ord = l.ord and i.kind = 'CONTACT_UPDATED' and l.kind in ('CONTACT_CREATED', 'CONTACT_UPDATED')
+        returning p.contact_id
+      )
+      insert into contact_events_pending (workspace_id, contact_id, kind, before, after)
+      select ws, i.contact_id, i.kind, i.before, i.after
+      from incoming i
+      where i.contact_id not in (select contact_id from folded)
+      order by i.contact_id;
+    end $$`,
+
+    /*
+     * At COMMIT: numbers the staged events under each workspace's sequence row lock (held
+     * until the commit completes), stores them, and notifies. An UPDATED whose changes cancel
+     * out is dropped.
+     */
+    `create function contact_events_flush() returns trigger language plpgsql as $$
     declare
-      tx xid8 := pg_current_xact_id();
-      folded bigint[] := '{}';
+      ws bigint;
       head bigint;
     begin
-      -- A workspace being deleted takes its events along; its contacts' cascade records nothing.
-      if not exists (select 1 from workspaces where id = ws) then return; end if;
-      -- Only a transaction that already wrote events can fold; most never look.
-      if current_setting('contactgraph.events_tx', true) = tx::text then
+      delete from contact_events_flush;
+      for ws in select distinct workspace_id from contact_events_pending order by 1 loop
         with pending as (
-          select * from unnest(contact_ids, kinds, befores, afters) as p(contact_id, kind, before, after)
-        ), earlier as (
-          select e.seq, p.contact_id, p.after, e.type, e.snapshot, e.changes
-          from pending p
-          join lateral (
-            select seq, type, snapshot, changes, txid from contact_events x
-            where x.workspace_id = ws and x.contact_id = p.contact_id
-            order by seq desc limit 1
-          ) e on e.txid = tx
-          where p.kind = 'CONTACT_UPDATED' and e.type in ('CONTACT_CREATED', 'CONTACT_UPDATED')
-        ), updated as (
-          update contact_events e
-          set snapshot = earlier.after,
-              changes = case when earlier.type = 'CONTACT_CREATED' then e.changes
-                        else contact_event_changes(contact_event_before(earlier.snapshot, earlier.changes), earlier.after) end
-          from earlier
-          where e.workspace_id = ws and e.seq = earlier.seq
-          returning e.contact_id
+          select p.ord, p.contact_id, p.kind, p.after,
+                 case when p.before is null then '[]'::jsonb
+                      else contact_event_changes(p.before, p.after) end as changes
+          from contact_events_pending p
+          where p.workspace_id = ws
+        ), kept as (
+          select *, row_number() over (order by ord) as n, count(*) over () as total
+          from pending where not (kind = 'CONTACT_UPDATED' and changes = '[]')
+        ), numbered as (
+          update event_sequences s set last_seq = s.last_seq + (select count(*) from kept)
+          where s.workspace_id = ws and exists (select 1 from kept)
+          returning s.last_seq
+        ), inserted as (
+          insert into contact_events (workspace_id, seq, type, contact_id, snapshot, changes)
+          select ws, numbered.last_seq - kept.total + kept.n, kept.kind, kept.contact_id, kept.after, kept.changes
+          from kept cross join numbered
+          returning seq
         )
-        select coalesce(array_agg(contact_id), '{}') into folded from updated;
-      end if;
-
-      with fresh as (
-        select p.contact_id, p.kind, p.after,
-               case when p.before is null then '[]'::jsonb
-                    else contact_event_changes(p.before, p.after) end as changes,
-               row_number() over (order by p.contact_id) as n,
-               count(*) over () as total
-        from unnest(contact_ids, kinds, befores, afters) as p(contact_id, kind, before, after)
-        where p.contact_id <> all (folded)
-      ), numbered as (
-        update event_sequences s set last_seq = s.last_seq + (select count(*) from fresh)
-        where s.workspace_id = ws and exists (select 1 from fresh)
-        returning s.last_seq
-      ), inserted as (
-        insert into contact_events (workspace_id, seq, type, contact_id, snapshot, changes)
-        select ws, numbered.last_seq - fresh.total + fresh.n, fresh.kind, fresh.contact_id, fresh.after, fresh.changes
-        from fresh cross join numbered
-        returning seq
-      )
-      select max(seq) into head from inserted;
-
-      if head is not null then
-        perform set_config('contactgraph.events_tx', tx::text, true);
-        perform pg_notify('contactgraph_events', json_build_object(
-          'schema', current_schema(), 'workspaceId', ws::text, 'seq', head::text)::text);
-      end if;
+        select max(seq) into head from inserted;
+        if head is not null then
+          perform pg_notify('contactgraph_events', json_build_object(
+            'schema', current_schema(), 'workspaceId', ws::text, 'seq', head::text)::text);
+        end if;
+      end loop;
+      delete from contact_events_pending;
+      return null;
     end $$`,
 
     // contacts: INSERT → CREATED; soft delete → DELETED; restore → CREATED (it exists again);
@@ -157,13 +174,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     begin
       if current_setting('contactgraph.skip_events', true) = 'on' then return null; end if;
       if tg_op = 'INSERT' then
-        perform contact_events_append(ws, array_agg(id), array_agg(kind), array_agg(before), array_agg(after))
+        perform contact_events_stage(ws, array_agg(id), array_agg(kind), array_agg(before), array_agg(after))
         from (select n.workspace_id as ws, n.id, 'CONTACT_CREATED' as kind, null::jsonb as before,
                      contact_event_snapshot(n, '{}') as after
               from new_rows n order by n.id) e
         group by ws;
       elsif tg_op = 'UPDATE' then
-        perform contact_events_append(ws, array_agg(id), array_agg(kind), array_agg(before), array_agg(after))
+        perform contact_events_stage(ws, array_agg(id), array_agg(kind), array_agg(before), array_agg(after))
         from (select n.workspace_id as ws, n.id,
                      case when o.deleted_at is null and n.deleted_at is not null then 'CONTACT_DELETED'
                           when o.deleted_at is not null and n.deleted_at is null then 'CONTACT_CREATED'
@@ -177,7 +194,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         where contact_event_changes(before, after) <> '[]'
         group by ws;
       else
-        perform contact_events_append(ws, array_agg(id), array_agg(kind), array_agg(before), array_agg(after))
+        perform contact_events_stage(ws, array_agg(id), array_agg(kind), array_agg(before), array_agg(after))
         from (select o.workspace_id as ws, o.id, 'CONTACT_DELETED' as kind, null::jsonb as before,
                      jsonb_build_object('id', o.id::text, 'deletedAt', contact_event_time(now())) as after
               from old_rows o order by o.id) e
@@ -199,7 +216,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     begin
       if current_setting('contactgraph.skip_events', true) = 'on' then return null; end if;
       if tg_op = 'INSERT' then
-        perform contact_events_append(ws, array_agg(id), array_agg(kind), array_agg(before), array_agg(after))
+        perform contact_events_stage(ws, array_agg(id), array_agg(kind), array_agg(before), array_agg(after))
         from (select c.workspace_id as ws, c.id, 'CONTACT_UPDATED' as kind,
                      contact_event_snapshot(c, array(select unnest(l.ids) except select unnest(d.label_ids) order by 1)) as before,
                      contact_event_snapshot(c, l.ids) as after
@@ -210,7 +227,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
               order by c.id) e
         group by ws;
       else
-        perform contact_events_append(ws, array_agg(id), array_agg(kind), array_agg(before), array_agg(after))
+        perform contact_events_stage(ws, array_agg(id), array_agg(kind), array_agg(before), array_agg(after))
         from (select c.workspace_id as ws, c.id, 'CONTACT_UPDATED' as kind,
                      contact_event_snapshot(c, array(select unnest(l.ids) union select unnest(d.label_ids) order by 1)) as before,
                      contact_event_snapshot(c, l.ids) as after
