@@ -1,6 +1,9 @@
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { createLogger } from '../src/logger.js';
 import type { PostgresEventBus } from '../src/pubsub/create-bus.js';
+import { createServer } from '../src/server.js';
 import { SUBSCRIPTION, subscribeSse, subscribeWs, waitFor } from './event-clients.js';
 import { dataOf, startTestServer, type TestServer } from './harness.js';
 
@@ -304,6 +307,67 @@ describe.skipIf(!onPostgres)('commit order (PostgreSQL: concurrent transactions)
     );
     // 30 renames + 30 organization changes + 10 second renames.
     expect(listed.contactEvents.edges).toHaveLength(70);
+  });
+});
+
+describe('the README integration pattern', () => {
+  it('resumes by itself after the server goes away: graphql-ws retries with the last cursor', async () => {
+    const t = await startTestServer();
+    // A second server on the same database: where the client lands after the first one stops.
+    const other = await createServer(t.config, t.database, createLogger('silent'));
+    const { url: otherUrl } = await other.listen(0, '127.0.0.1');
+    let url = t.wsUrl;
+    const received: { cursor: string; name: unknown }[] = [];
+    const closes: number[] = [];
+    const variables: { after?: string } = { after: await headCursor(t) };
+    const client = createClient({
+      url: () => url,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${t.a.keys.read}` },
+      retryAttempts: Number.POSITIVE_INFINITY,
+      retryWait: () => new Promise((r) => setTimeout(r, 50)),
+      on: { closed: (e) => closes.push((e as { code: number }).code) },
+    });
+    client.subscribe<{ contactEvents: { cursor: string; snapshot: { name: unknown } } }>(
+      { query: SUBSCRIPTION, variables },
+      {
+        next: ({ data }) => {
+          const event = data?.contactEvents;
+          if (!event) return;
+          received.push({ cursor: event.cursor, name: event.snapshot.name });
+          variables.after = event.cursor;
+        },
+        error: () => {},
+        complete: () => {},
+      },
+    );
+    const id = await createContact(t, 'v1');
+    await waitFor(() => received.length === 1, 'the first event');
+    // The first server stops; changes keep coming through the second one.
+    url = otherUrl.replace(/^http/, 'ws');
+    await t.server.close();
+    const viaOther = (query: string, vars: Record<string, unknown>) =>
+      fetch(otherUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.a.keys.admin}` },
+        body: JSON.stringify({ query, variables: vars }),
+      });
+    for (const name of ['v2', 'v3', 'v4']) {
+      await viaOther(
+        'mutation($id: ID!, $name: String) { updateContact(input: { id: $id, name: $name }) { __typename } }',
+        {
+          id,
+          name,
+        },
+      );
+    }
+    await waitFor(() => received.length === 4, 'the events missed while reconnecting');
+    expect(closes[0]).toBe(1001);
+    expect(received.map((e) => e.name)).toEqual(['v1', 'v2', 'v3', 'v4']);
+    expect(new Set(received.map((e) => e.cursor)).size).toBe(4);
+    await client.dispose();
+    await other.close();
+    await t.close();
   });
 });
 

@@ -257,6 +257,19 @@ describe('the event of every contact change', () => {
   });
 });
 
+describe('statements', () => {
+  it('lists 50 events with their contacts, organizations and labels in a handful of statements', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) ids.push(await createContact({ name: `Many ${i}` }));
+    const query = `query($first: Int) { contactEvents(first: $first, types: [CONTACT_CREATED]) { edges { node {
+      type snapshot contact { name organization { name } labels { name } } } } } }`;
+    const small = await t.countStatements(() => t.gql(query, { first: 5 }));
+    const large = await t.countStatements(() => t.gql(query, { first: 50 }));
+    expect(large).toBe(small);
+    expect(large).toBeLessThanOrEqual(5);
+  });
+});
+
 describe('filters', () => {
   it('deliver only the asked types, contact and changed fields, live and in replay', async () => {
     const after = await headCursor();
