@@ -259,14 +259,17 @@ describe('the event of every contact change', () => {
 
 describe('statements', () => {
   it('lists 50 events with their contacts, organizations and labels in a handful of statements', async () => {
-    const ids: string[] = [];
-    for (let i = 0; i < 60; i++) ids.push(await createContact({ name: `Many ${i}` }));
-    const query = `query($first: Int) { contactEvents(first: $first, types: [CONTACT_CREATED]) { edges { node {
+    const after = await headCursor();
+    for (let i = 0; i < 60; i++) await createContact({ name: `Many ${i}` });
+    const query = `query($first: Int, $after: String) { contactEvents(first: $first, after: $after) { edges { node {
       type snapshot contact { name organization { name } labels { name } } } } } }`;
-    const small = await t.countStatements(() => t.gql(query, { first: 5 }));
-    const large = await t.countStatements(() => t.gql(query, { first: 50 }));
+    // Warm-up: anything the writes above set off in the background is done before counting.
+    await t.gql(query, { first: 1, after });
+    const small = await t.countStatements(() => t.gql(query, { first: 5, after }));
+    const large = await t.countStatements(() => t.gql(query, { first: 50, after }));
     expect(large).toBe(small);
     expect(large).toBeLessThanOrEqual(5);
+    expect(large).toBeGreaterThanOrEqual(4); // key, head, page, contacts, labels
   });
 });
 
