@@ -326,6 +326,13 @@ describe('createContact', () => {
     });
   });
 
+  it('keeps the caller’s own keys in custom attributes exactly as given', async () => {
+    // Regression: column-name conversion once camel-cased keys inside JSON values too.
+    const customAttributes = { plan_tier: 'pro', 'Signup-Source': 'ads', nested: { a_b: 1 } };
+    const contact = await made({ name: 'Keys', customAttributes });
+    expect(contact.customAttributes).toEqual(customAttributes);
+  });
+
   it('creates a contact with an organization and labels', async () => {
     const organizationId = await makeOrganization(t.a.id);
     const labelId = await makeLabel(t.a.id);

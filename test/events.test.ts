@@ -459,7 +459,9 @@ describe('fan-out', () => {
     };
     const one = await deliveryCost(1, 'Shared 1');
     const eight = await deliveryCost(8, 'Shared 8');
-    expect(eight).toBe(one);
+    // Executed per subscriber, eight would cost seven more contact loads. The tolerance of one
+    // is a tail read that a bus note or the safety poll may add to either window.
+    expect(eight).toBeLessThanOrEqual(one + 1);
   });
 });
 

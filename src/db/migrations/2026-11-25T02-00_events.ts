@@ -71,14 +71,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       select coalesce(array_agg(label_id order by label_id), '{}')
       from contact_labels where workspace_id = ws and contact_id = contact $$`,
 
-    // Fields whose value differs; updatedAt changes with everything, so it is not a change.
-    `create function contact_event_changes(before jsonb, after jsonb) returns jsonb
-      language sql immutable parallel safe as $$
-      select coalesce(jsonb_agg(jsonb_build_object('field', k, 'before', before -> k, 'after', after -> k)
-                                order by k), '[]')
-      from jsonb_object_keys(after) k
-      where k <> 'updatedAt' and (before -> k) is distinct from (after -> k) $$`,
-
     /*
      * Stages one workspace's events (parallel arrays, one entry per contact) in this session's
      * temporary table; an UPDATED folds into the contact's staged CREATED or UPDATED event. The
@@ -145,7 +137,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         with pending as (
           select p.ord, p.contact_id, p.kind, p.after, coalesce(d.changes, '[]') as changes
           from contact_events_pending p
-          -- contact_event_changes, inlined: a function call per event costs more than the diff.
+          -- The fields whose value differs (updatedAt changes with everything: not a change);
+          -- inline, because a function call per event costs more than the diff itself.
           left join lateral (
             select jsonb_agg(jsonb_build_object('field', a.key, 'before', p.before -> a.key, 'after', a.value)
                              order by a.key) as changes
