@@ -113,6 +113,71 @@ describe('a slow subscriber', () => {
   }, 90_000);
 });
 
+/** A graphql-transport-ws client by hand, so the test controls reading from its socket. */
+async function rawSubscriber(t: TestServer, variables: Record<string, unknown>) {
+  const socket = new WebSocket(t.wsUrl, 'graphql-transport-ws');
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  await new Promise((resolve) => socket.on('open', resolve));
+  const acked = new Promise((resolve) =>
+    socket.on('message', (data) => {
+      if (JSON.parse(data.toString()).type === 'connection_ack') resolve(undefined);
+    }),
+  );
+  socket.send(
+    JSON.stringify({
+      type: 'connection_init',
+      payload: { authorization: `Bearer ${t.a.keys.read}` },
+    }),
+  );
+  await acked;
+  socket.send(
+    JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SUBSCRIPTION, variables } }),
+  );
+  const tcp = (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+  return { tcp, closed };
+}
+
+// PostgreSQL only: filling the kernel's socket buffers (tens of MB on loopback) takes a burst
+// the embedded database writes too slowly for a test.
+describe.skipIf(!onPostgres)('a slow WebSocket subscriber', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ env: { EVENT_BUFFER: '100' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('is disconnected with close code 4008, which graphql-ws clients retry', async () => {
+    const slow = await rawSubscriber(t, { after: await headCursor(t) });
+    await new Promise((r) => setTimeout(r, 100));
+    slow.tcp.pause();
+    const bulky = 'x'.repeat(60_000);
+    for (let b = 0; b < 12 && t.server.events.stats().subscribers > 0; b++) {
+      const contacts = Array.from({ length: 100 }, (_, i) => ({
+        externalId: `ws-slow-${b}-${i}`,
+        customAttributes: { bulky },
+      }));
+      await mutate(
+        t,
+        'mutation($contacts: [UpsertContactInput!]!) { upsertContacts(input: { contacts: $contacts }) { __typename } }',
+        { contacts },
+      );
+    }
+    await waitFor(
+      () => t.server.events.stats().subscribers === 0,
+      'the slow subscriber to be dropped',
+      30_000,
+    );
+    slow.tcp.resume();
+    const { code, reason } = await slow.closed;
+    expect(code).toBe(4008);
+    expect(reason).toMatch(/too slow/);
+  }, 120_000);
+});
+
 describe('operations', () => {
   let t: TestServer;
   beforeAll(async () => {
