@@ -392,6 +392,19 @@ describe('resume', () => {
     expect(second.events.map((e) => e.cursor)).toEqual(stored.edges.map((e) => e.cursor));
   });
 
+  it('pages backwards from the newest with last/before', async () => {
+    const id = await createContact({ name: 'Backwards' });
+    for (let i = 0; i < 3; i++) await updateContact({ id, name: `B${i}` });
+    const query = `query($last: Int, $before: String, $id: ID) { contactEvents(last: $last, before: $before, contactId: $id) {
+      pageInfo { hasPreviousPage startCursor } edges { node { type snapshot } } } }`;
+    const newest = (await mutate(query, { last: 2, id })).contactEvents;
+    expect(newest.edges.map((e: Data) => e.node.snapshot.name)).toEqual(['B1', 'B2']);
+    expect(newest.pageInfo.hasPreviousPage).toBe(true);
+    const older = (await mutate(query, { last: 2, id, before: newest.pageInfo.startCursor })).contactEvents;
+    expect(older.edges.map((e: Data) => e.node.snapshot.name)).toEqual(['Backwards', 'B0']);
+    expect(older.pageInfo.hasPreviousPage).toBe(false);
+  });
+
   it('pages the stored stream oldest first with the same cursors', async () => {
     const id = await createContact({ name: 'Pager' });
     for (let i = 0; i < 4; i++) await updateContact({ id, name: `P${i}` });
