@@ -37,14 +37,11 @@ function toFilter(args: ContactEventArgs): ContactEventFilter {
   };
 }
 
-/** `after` as a sequence number; a cursor past the stream's head is refused, not waited on. */
-async function afterSeq(ctx: Context, cursor: string | null | undefined, argument: string) {
-  if (cursor == null) return undefined;
-  const seq = decodeEventCursor(cursor, ctx.db.workspaceId, argument);
-  if (BigInt(seq) > BigInt(await ctx.db.contactEvents.head())) {
+/** A cursor past the stream's head (another database, a reset one) is refused, not waited on. */
+function refuseAhead(seq: string, head: string, argument: string): void {
+  if (BigInt(seq) > BigInt(head)) {
     throw new UserInputError(argument, 'the cursor is ahead of the event stream');
   }
-  return seq;
 }
 
 export type ContactEventConnectionArgs = ContactEventArgs & {
@@ -57,7 +54,8 @@ export type ContactEventConnectionArgs = ContactEventArgs & {
 export async function listContactEvents(ctx: Context, args: ContactEventConnectionArgs) {
   const filter = toFilter(args);
   const { limit, backward } = pageSize(args);
-  const after = (await afterSeq(ctx, args.after, 'after')) ?? '0';
+  const after =
+    args.after == null ? '0' : decodeEventCursor(args.after, ctx.db.workspaceId, 'after');
   const before =
     args.before == null ? undefined : decodeEventCursor(args.before, ctx.db.workspaceId, 'before');
   const store = ctx.db.contactEvents;
@@ -78,6 +76,7 @@ export async function listContactEvents(ctx: Context, args: ContactEventConnecti
     rows = inRange.slice(0, limit);
     head = page.head;
   }
+  refuseAhead(after, head, 'after');
   const edges = rows.map((node) => ({
     cursor: encodeEventCursor(node.workspaceId, node.seq),
     node,
@@ -101,7 +100,11 @@ export async function subscribeContactEvents(
   args: ContactEventArgs,
 ): Promise<ContactEventSource> {
   const filter = toFilter(args);
-  const after = await afterSeq(ctx, args.after, 'after');
+  let after: string | undefined;
+  if (args.after != null) {
+    after = decodeEventCursor(args.after, ctx.db.workspaceId, 'after');
+    refuseAhead(after, await ctx.db.contactEvents.head(), 'after');
+  }
   return new ContactEventSource(ctx.events, {
     workspaceId: ctx.db.workspaceId,
     after,
