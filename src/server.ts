@@ -17,7 +17,7 @@ import type { Logger } from './logger.js';
 import { useNulCharacterGuard } from './nul-guard.js';
 import type { EventBus } from './pubsub/bus.js';
 import { createEventBus } from './pubsub/create-bus.js';
-import { useGroupedContactEvents } from './pubsub/grouped-subscribe.js';
+import { useContactEventExecution } from './pubsub/event-execution.js';
 import { ContactEventStream } from './pubsub/stream.js';
 import { schema } from './schema/index.js';
 import { attachWebSocketServer } from './websocket.js';
@@ -183,7 +183,7 @@ export async function createServer(
       useRequestIdHeader(requestIds),
       useUnexpectedErrorLog(log),
       useNulCharacterGuard(),
-      ...(config.events.fanout === 'grouped' ? [useGroupedContactEvents()] : []),
+      useContactEventExecution({ shared: config.events.fanout === 'grouped' }),
     ],
   });
 

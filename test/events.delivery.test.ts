@@ -220,6 +220,22 @@ describe('operations', () => {
       }
       // One group per subscriber: nothing shared.
       expect(plain.server.events.stats().groups).toBe(2);
+      // Each event still sees the contact as it is then, not as the subscription first loaded it.
+      const query = `subscription($after: String) { contactEvents(after: $after) { contact { name } } }`;
+      const named = await subscribeWs(
+        plain.wsUrl,
+        plain.a.keys.read,
+        { after: await headCursor(plain) },
+        { query },
+      );
+      await rename(plain, id, 'Plain 3');
+      await named.received(1);
+      await rename(plain, id, 'Plain 4');
+      await named.received(2);
+      expect(
+        named.events.map((e) => (e as unknown as { contact: { name: string } }).contact.name),
+      ).toEqual(['Plain 3', 'Plain 4']);
+      await named.close();
       await Promise.all(subs.map((s) => s.close()));
     } finally {
       await plain.close();

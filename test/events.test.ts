@@ -400,7 +400,8 @@ describe('resume', () => {
     const newest = (await mutate(query, { last: 2, id })).contactEvents;
     expect(newest.edges.map((e: Data) => e.node.snapshot.name)).toEqual(['B1', 'B2']);
     expect(newest.pageInfo.hasPreviousPage).toBe(true);
-    const older = (await mutate(query, { last: 2, id, before: newest.pageInfo.startCursor })).contactEvents;
+    const older = (await mutate(query, { last: 2, id, before: newest.pageInfo.startCursor }))
+      .contactEvents;
     expect(older.edges.map((e: Data) => e.node.snapshot.name)).toEqual(['Backwards', 'B0']);
     expect(older.pageInfo.hasPreviousPage).toBe(false);
   });
@@ -446,6 +447,46 @@ describe('SSE', () => {
     const replayed = await again.received(1);
     again.close();
     expect(replayed.map((e) => e.cursor)).toEqual([events[1]?.cursor]);
+  });
+});
+
+describe('executing events', () => {
+  const query = `subscription($after: String) { contactEvents(after: $after) { cursor contact { name labels { name } } } }`;
+  const contactName = (e: unknown) => (e as { contact: { name: string } }).contact.name;
+
+  it('shows each event the contact as it is when the event is delivered, never a cached one', async () => {
+    const sub = await subscribeWs(t.wsUrl, t.a.keys.read, { after: await headCursor() }, { query });
+    const id = await createContact({ name: 'Fresh 1' });
+    await sub.received(1);
+    await updateContact({ id, name: 'Fresh 2' });
+    await sub.received(2);
+    expect(sub.events.map(contactName)).toEqual(['Fresh 1', 'Fresh 2']);
+    await sub.close();
+  });
+
+  it('loads the nested fields of a burst of events together, not per event', async () => {
+    const ids = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => createContact({ name: `Burst ${i}` })),
+    );
+    const label = await mutate(
+      'mutation { createLabel(input: { name: "burst" }) { ... on CreateLabelSuccess { label { id } } } }',
+    );
+    const sub = await subscribeWs(t.wsUrl, t.a.keys.read, { after: await headCursor() }, { query });
+    const statements = await t.countStatements(async () => {
+      await mutate(
+        'mutation($input: AddLabelsToContactsInput!) { addLabelsToContacts(input: $input) { __typename } }',
+        { input: { labelIds: [label.createLabel.label.id], selection: { ids } } },
+      );
+      await sub.received(50);
+    });
+    expect(
+      sub.events.every(
+        (e) => (e as unknown as { contact: { labels: unknown[] } }).contact.labels.length === 1,
+      ),
+    ).toBe(true);
+    // The mutation's own statements, one tail read, one contact load, one labels load — not 50 of each.
+    expect(statements).toBeLessThan(20);
+    await sub.close();
   });
 });
 

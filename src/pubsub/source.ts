@@ -5,8 +5,8 @@ import type { Subscriber, SubscriberTooSlow } from './subscriber.js';
 
 /**
  * What `Subscription.contactEvents` returns: a stream not yet started. Iterated directly (the
- * GraphQL default), each subscriber gets raw events and executes its selection per event;
- * `grouped` shares one execution per event among identical subscriptions instead.
+ * GraphQL default), it yields raw events for graphql-js to execute; the server's plugin
+ * (`useContactEventExecution`) calls `subscribe` with its own per-event execution instead.
  */
 export class ContactEventSource implements AsyncIterable<StoredContactEvent | SubscriberTooSlow> {
   constructor(
@@ -18,7 +18,8 @@ export class ContactEventSource implements AsyncIterable<StoredContactEvent | Su
     return this.stream.subscribe({ ...this.request, transform: (event) => event });
   }
 
-  grouped<T>(groupKey: string, transform: Transform<T>): Subscriber<T> {
+  /** Subscribers with the same `groupKey` share each event's transform; none: its own. */
+  subscribe<T>(groupKey: string | undefined, transform: Transform<T>): Subscriber<T> {
     return this.stream.subscribe({ ...this.request, groupKey, transform });
   }
 }

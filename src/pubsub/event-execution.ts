@@ -41,11 +41,30 @@ function groupKey(args: ExecutionArgs, field: FieldNode, ctx: Context): string {
 }
 
 /**
- * Fan-out for `Subscription.contactEvents`: the field's resolver still checks scopes and
- * arguments (through `createSourceEventStream`), but instead of executing the selection once
- * per event per subscriber, identical subscriptions share one execution per event.
+ * Loaders shared by the events executed together (one page from the tail), so their nested
+ * fields batch into one query each; the next page gets fresh ones, so `contact` is never stale.
  */
-export function useGroupedContactEvents(): Plugin<Context> {
+function contextPerBatch(ctx: Context): () => Context {
+  let current: Context | undefined;
+  return () => {
+    if (!current) {
+      current = { ...ctx, loaders: new Map() };
+      setImmediate(() => {
+        current = undefined;
+      });
+    }
+    return current;
+  };
+}
+
+/**
+ * Executes `Subscription.contactEvents` per event ourselves: the field's resolver still checks
+ * scopes and arguments (through `createSourceEventStream`), then identical subscriptions share
+ * one execution per event (`shared`), or each gets its own (the plain GraphQL way, for
+ * comparison). Either way the events of one page share loaders and no event sees data cached
+ * for an earlier one (graphql-js's default would reuse the subscription's context throughout).
+ */
+export function useContactEventExecution(options: { shared: boolean }): Plugin<Context> {
   return {
     onSubscribe({ args, setSubscribeFn }) {
       const field = subscriptionField(args);
@@ -54,13 +73,10 @@ export function useGroupedContactEvents(): Plugin<Context> {
         const source = await createSourceEventStream(subscribeArgs);
         if (!(source instanceof ContactEventSource)) return source;
         const ctx = subscribeArgs.contextValue as Context;
-        return source.grouped(groupKey(subscribeArgs, field, ctx), (event) =>
-          execute({
-            ...subscribeArgs,
-            rootValue: event,
-            // Fresh loaders per event: a contact loaded for one event must not be stale for the next.
-            contextValue: { ...ctx, loaders: new Map() },
-          }),
+        const batchContext = contextPerBatch(ctx);
+        const key = options.shared ? groupKey(subscribeArgs, field, ctx) : undefined;
+        return source.subscribe(key, (event) =>
+          execute({ ...subscribeArgs, rootValue: event, contextValue: batchContext() }),
         );
       });
     },
