@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError } from 'graphql';
+import { type ExecutionResult, GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { sql } from 'kysely';
 import type { WebSocket } from 'ws';
@@ -17,7 +17,11 @@ import type { Logger } from './logger.js';
 import { useNulCharacterGuard } from './nul-guard.js';
 import type { EventBus } from './pubsub/bus.js';
 import { createEventBus } from './pubsub/create-bus.js';
-import { useContactEventExecution } from './pubsub/event-execution.js';
+import {
+  contactEventsField,
+  subscribeToContactEvents,
+  useContactEventExecution,
+} from './pubsub/event-execution.js';
 import { ContactEventStream } from './pubsub/stream.js';
 import { schema } from './schema/index.js';
 import { attachWebSocketServer } from './websocket.js';
@@ -62,6 +66,22 @@ function maskError(error: unknown, message: string): Error {
     path: gqlError?.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   });
+}
+
+/** `maskError` for a result executed outside yoga's pipeline, logging what it masks. */
+function maskResult(result: ExecutionResult, log: Logger): ExecutionResult {
+  if (!result.errors?.length) return result;
+  const errors = result.errors.map((error) => {
+    const masked = maskError(error, 'Unexpected error.') as GraphQLError;
+    if (masked.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+      log.error('unexpected error', {
+        path: error.path?.join('.'),
+        error: error.originalError?.stack ?? String(error),
+      });
+    }
+    return masked;
+  });
+  return { ...result, errors };
 }
 
 /** Logs the errors that will be masked, with the request id the client got in `x-request-id`. */
@@ -188,7 +208,17 @@ export async function createServer(
   });
 
   const http = createHttpServer(yoga);
-  const websockets = attachWebSocketServer(http, yoga, database, { pingMs: config.wsPingMs });
+  const shared = config.events.fanout === 'grouped';
+  const websockets = attachWebSocketServer(http, yoga, database, {
+    pingMs: config.wsPingMs,
+    // Event subscriptions over WebSocket skip yoga's per-result layers; errors are masked
+    // (and unexpected ones logged) once per result here instead.
+    subscribe: (args) => {
+      const field = contactEventsField(args);
+      if (!field) return undefined;
+      return subscribeToContactEvents(args, field, { shared, mask: (r) => maskResult(r, log) });
+    },
+  });
 
   return {
     yoga,

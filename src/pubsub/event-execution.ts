@@ -2,6 +2,7 @@ import {
   createSourceEventStream,
   type DocumentNode,
   type ExecutionArgs,
+  type ExecutionResult,
   execute,
   type FieldNode,
   getOperationAST,
@@ -57,28 +58,49 @@ function contextPerBatch(ctx: Context): () => Context {
   };
 }
 
+export type ContactEventExecutionOptions = {
+  /** Identical subscriptions share one execution per event. */
+  shared: boolean;
+  /** Applied to each result once (per group when shared), where no outer layer masks errors. */
+  mask?: (result: ExecutionResult) => ExecutionResult;
+};
+
+/** The `contactEvents` field when the operation subscribes to it, else undefined. */
+export function contactEventsField(args: ExecutionArgs): FieldNode | undefined {
+  const field = subscriptionField(args);
+  return field?.name.value === 'contactEvents' ? field : undefined;
+}
+
 /**
- * Executes `Subscription.contactEvents` per event ourselves: the field's resolver still checks
- * scopes and arguments (through `createSourceEventStream`), then identical subscriptions share
- * one execution per event (`shared`), or each gets its own (the plain GraphQL way, for
- * comparison). Either way the events of one page share loaders and no event sees data cached
- * for an earlier one (graphql-js's default would reuse the subscription's context throughout).
+ * Subscribes to `Subscription.contactEvents`, executing each event ourselves: the field's
+ * resolver still checks scopes and arguments (through `createSourceEventStream`), then
+ * identical subscriptions share one execution per event (`shared`), or each gets its own.
+ * Either way the events of one page share loaders and no event sees data cached for an earlier
+ * one (graphql-js's default would reuse the subscription's context throughout).
  */
+export async function subscribeToContactEvents(
+  args: ExecutionArgs,
+  field: FieldNode,
+  options: ContactEventExecutionOptions,
+): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  const source = await createSourceEventStream(args);
+  if (!(source instanceof ContactEventSource)) return source as ExecutionResult;
+  const ctx = args.contextValue as Context;
+  const batchContext = contextPerBatch(ctx);
+  const key = options.shared ? groupKey(args, field, ctx) : undefined;
+  const mask = options.mask ?? ((result: ExecutionResult) => result);
+  return source.subscribe(key, async (event) =>
+    mask(await execute({ ...args, rootValue: event, contextValue: batchContext() })),
+  );
+}
+
+/** The same inside yoga's pipeline (SSE, and graphql-ws operations it runs), which masks. */
 export function useContactEventExecution(options: { shared: boolean }): Plugin<Context> {
   return {
     onSubscribe({ args, setSubscribeFn }) {
-      const field = subscriptionField(args);
-      if (field?.name.value !== 'contactEvents') return;
-      setSubscribeFn(async (subscribeArgs) => {
-        const source = await createSourceEventStream(subscribeArgs);
-        if (!(source instanceof ContactEventSource)) return source;
-        const ctx = subscribeArgs.contextValue as Context;
-        const batchContext = contextPerBatch(ctx);
-        const key = options.shared ? groupKey(subscribeArgs, field, ctx) : undefined;
-        return source.subscribe(key, (event) =>
-          execute({ ...subscribeArgs, rootValue: event, contextValue: batchContext() }),
-        );
-      });
+      const field = contactEventsField(args);
+      if (!field) return;
+      setSubscribeFn((subscribeArgs) => subscribeToContactEvents(subscribeArgs, field, options));
     },
   };
 }
