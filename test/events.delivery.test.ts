@@ -453,6 +453,32 @@ describe('the README integration pattern', () => {
   });
 });
 
+describe('an unexpected failure while executing an event', () => {
+  it('reaches the subscriber masked, and the stream goes on', async () => {
+    // A server of its own whose database lost a table the selection needs.
+    const t = await startTestServer();
+    try {
+      const query = `subscription($after: String) { contactEvents(after: $after) { cursor contact { labels { name } } } }`;
+      const sub = await subscribeWs(
+        t.wsUrl,
+        t.a.keys.read,
+        { after: await headCursor(t) },
+        { query },
+      );
+      await t.database.db.schema.dropTable('labels').cascade().execute();
+      const id = await createContact(t, 'Broken');
+      await waitFor(() => sub.errors.length > 0 || sub.events.length > 0, 'a result');
+      expect(JSON.stringify(sub.errors)).toMatch(/INTERNAL_SERVER_ERROR/);
+      expect(JSON.stringify(sub.errors)).not.toMatch(/relation|does not exist/);
+      await rename(t, id, 'Still broken');
+      await waitFor(() => sub.errors.length > 1, 'the next result');
+      await sub.close();
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('graceful shutdown', () => {
   it('sends WebSocket clients away with 1001 and breaks SSE streams so both resume elsewhere', async () => {
     const t = await startTestServer();
