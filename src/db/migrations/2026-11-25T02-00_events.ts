@@ -14,7 +14,9 @@ import { type Kysely, sql } from 'kysely';
  *   whose row stays locked until the commit completes. A transaction that commits later
  *   therefore always gets higher numbers, and a reader that has seen number N has seen every
  *   number below it: no gaps, commit order. The lock is taken only inside COMMIT, after all the
- *   transaction's row locks: it is held for microseconds and cannot be part of a deadlock.
+ *   transaction's row locks, so it cannot be part of a deadlock and is never held across a
+ *   client round trip — only through the commit itself (its WAL flush: this is what bounds one
+ *   workspace's commit rate, see the README's benchmark).
  * - `pg_notify` in that same step only wakes listeners; PostgreSQL delivers it at commit,
  *   never after a rollback.
  * - `SET LOCAL contactgraph.skip_events = on` (bulk seeding only) writes no events.
