@@ -30,6 +30,8 @@ const ConfigSchema = z.object({
   EVENT_FANOUT: z.enum(['grouped', 'per-subscriber']).default('grouped'),
   /** WebSocket keep-alive: ping this often; a socket that missed the last pong is dropped. */
   WS_PING_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  /** How often long-lived connections (WebSocket, SSE streams) re-check that their key is live. */
+  AUTH_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** How long shutdown waits for in-flight HTTP requests before closing their connections. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
@@ -43,6 +45,7 @@ export type Config = {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   events: EventsConfig;
   wsPingMs: number;
+  authRecheckMs: number;
   shutdownGraceMs: number;
 };
 
@@ -88,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       fanout: e.EVENT_FANOUT,
     },
     wsPingMs: e.WS_PING_MS,
+    authRecheckMs: e.AUTH_RECHECK_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }

@@ -8,7 +8,7 @@ import type { WebSocket } from 'ws';
 import { authenticate } from './auth.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
-import type { Principal } from './db/api-keys.js';
+import { deadApiKeyIds, type Principal } from './db/api-keys.js';
 import type { DatabaseHandle } from './db/connect.js';
 import { createWorkspaceData } from './db/workspace-data.js';
 import { UserInputError } from './errors.js';
@@ -220,6 +220,17 @@ export async function createServer(
     },
   });
 
+  // Keys are checked once per connection; a revoked key must not keep a socket or stream open.
+  const recheck = setInterval(async () => {
+    const keyIds = [...new Set([...websockets.keyIds(), ...events.keyIds()])];
+    if (keyIds.length === 0) return;
+    const dead = await deadApiKeyIds(database.db, keyIds).catch(() => new Set<string>());
+    if (dead.size === 0) return;
+    websockets.closeForKeys(dead);
+    events.endForKeys(dead);
+  }, config.authRecheckMs);
+  recheck.unref();
+
   return {
     yoga,
     http,
@@ -240,6 +251,7 @@ export async function createServer(
      * period), then close what is left.
      */
     close: once(async () => {
+      clearInterval(recheck);
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       await websockets.close();
       await events.close();

@@ -10,6 +10,8 @@ import type { DatabaseHandle } from './db/connect.js';
 
 /** Close code for shutdown: "going away", which graphql-ws clients retry elsewhere. */
 const GOING_AWAY = 1001;
+/** graphql-ws's close code for a connection that may not go on (here: its key was revoked). */
+const FORBIDDEN = 4403;
 
 export type WebSocketOptions = {
   /** Ping every socket this often; one that has not answered the previous ping is dropped. */
@@ -36,6 +38,8 @@ export function attachWebSocketServer(
   options: WebSocketOptions,
 ) {
   const wss = new WebSocketServer({ server: http, path: '/graphql' });
+  /** Who each connection authenticated as (once, on connect). */
+  const principals = new WeakMap<WebSocket, Principal>();
   const graphqlWs = useServer<Record<string, unknown> | undefined, { principal?: Principal }>(
     {
       onConnect: async (ctx) => {
@@ -44,6 +48,7 @@ export function attachWebSocketServer(
             database.db,
             ctx.connectionParams?.authorization,
           );
+          principals.set(ctx.extra.socket, ctx.extra.principal);
           return true;
         } catch {
           return false;
@@ -96,6 +101,23 @@ export function attachWebSocketServer(
   pinger.unref();
 
   return {
+    /** The keys open connections authenticated with. */
+    keyIds(): string[] {
+      const ids = new Set<string>();
+      for (const socket of wss.clients) {
+        const keyId = principals.get(socket)?.keyId;
+        if (keyId) ids.add(keyId);
+      }
+      return [...ids];
+    },
+    /** Closes (4403) every connection that authenticated with one of these revoked keys. */
+    closeForKeys(keyIds: ReadonlySet<string>): void {
+      for (const socket of wss.clients) {
+        const keyId = principals.get(socket)?.keyId;
+        if (keyId && keyIds.has(keyId))
+          socket.close(FORBIDDEN, 'Forbidden: the API key was revoked');
+      }
+    },
     /** Every open socket is told to go away (1001); their subscriptions end server-side. */
     async close(): Promise<void> {
       clearInterval(pinger);

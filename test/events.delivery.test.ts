@@ -1,6 +1,7 @@
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { createApiKey, revokeApiKey } from '../src/db/api-keys.js';
 import { createLogger } from '../src/logger.js';
 import type { PostgresEventBus } from '../src/pubsub/create-bus.js';
 import { createServer } from '../src/server.js';
@@ -181,7 +182,9 @@ describe.skipIf(!onPostgres)('a slow WebSocket subscriber', () => {
 describe('operations', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ env: { WS_PING_MS: '100', EVENT_POLL_MS: '600000' } });
+    t = await startTestServer({
+      env: { WS_PING_MS: '100', EVENT_POLL_MS: '600000', AUTH_RECHECK_MS: '100' },
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -203,6 +206,26 @@ describe('operations', () => {
     await waitFor(() => pings >= 2, 'pings');
     expect(lively.readyState).toBe(WebSocket.OPEN);
     lively.close();
+  });
+
+  it('ends the connections and streams of a key as soon as it is revoked, and only those', async () => {
+    const { id: keyId, key } = await createApiKey(t.database.db, t.a.id, ['read']);
+    const after = await headCursor(t);
+    const ws = await subscribeWs(t.wsUrl, key, { after });
+    const sse = await subscribeSse(t.fetch, key, { after });
+    const other = await subscribeWs(t.wsUrl, t.a.keys.read, { after });
+    const id = await createContact(t, 'Before revocation');
+    await Promise.all([ws.received(1), sse.received(1), other.received(1)]);
+    expect(await revokeApiKey(t.database.db, keyId)).toBe(true);
+    await waitFor(() => ws.closes.length > 0 && sse.completed, 'the revoked key to be cut off');
+    expect(ws.closes[0]?.code).toBe(4403);
+    expect(JSON.stringify(sse.results.at(-1))).toMatch(/FORBIDDEN/);
+    // The other key's subscription goes on.
+    await rename(t, id, 'After revocation');
+    await other.received(2);
+    expect(ws.events).toHaveLength(1);
+    expect(sse.events()).toHaveLength(1);
+    await other.close();
   });
 
   it('runs the same stream with per-subscriber execution (the plain GraphQL way)', async () => {

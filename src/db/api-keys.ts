@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.js';
 
 export type Scope = 'read' | 'write' | 'admin';
@@ -55,6 +55,22 @@ export async function authenticateApiKey(
     .executeTakeFirst();
   if (!row) return undefined;
   return { keyId: row.id, workspaceId: row.workspaceId, scopes: new Set(row.scopes as Scope[]) };
+}
+
+/** Those of `ids` that are no longer live (revoked or gone): long-lived connections re-check. */
+export async function deadApiKeyIds(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const live = await db
+    .selectFrom('apiKeys')
+    .select('id')
+    .where('id', '=', sql<string>`any(${[...ids]}::bigint[])`)
+    .where('revokedAt', 'is', null)
+    .execute();
+  const alive = new Set(live.map((r) => r.id));
+  return new Set(ids.filter((id) => !alive.has(id)));
 }
 
 /** Revokes a key by id; true when a live key was revoked. */

@@ -24,6 +24,8 @@ export type SubscribeRequest<T> = {
   onCutOff?: (marker: SubscriberTooSlow) => void;
   /** At shutdown, before the stream breaks off: drop the client's connection (see close()). */
   onShutdown?: () => void;
+  /** The API key it was opened with: revoking the key ends the stream (see endForKeys()). */
+  keyId?: string;
 };
 
 type TailEntry = { tail: Promise<WorkspaceTail>; subscribers: number };
@@ -36,8 +38,11 @@ type TailEntry = { tail: Promise<WorkspaceTail>; subscribers: number };
 export class ContactEventStream {
   private readonly tails = new Map<string, TailEntry>();
   private readonly groups = new Map<string, FanoutGroup<unknown>>();
-  /** Every subscriber, with what drops its connection at shutdown. */
-  private readonly subscribers = new Map<Subscriber<unknown>, (() => void) | undefined>();
+  /** Every subscriber, with its key and what drops its connection at shutdown. */
+  private readonly subscribers = new Map<
+    Subscriber<unknown>,
+    { keyId?: string; onShutdown?: () => void }
+  >();
   private readonly stopListening: () => void;
   private readonly poll: NodeJS.Timeout;
   private ungroupedKeys = 0;
@@ -89,7 +94,10 @@ export class ContactEventStream {
         }
       },
     });
-    this.subscribers.set(subscriber as Subscriber<unknown>, request.onShutdown);
+    this.subscribers.set(subscriber as Subscriber<unknown>, {
+      keyId: request.keyId,
+      onShutdown: request.onShutdown,
+    });
     void Promise.all([entry.tail, request.after ?? store.head()]).then(
       ([tail, position]) =>
         subscriber.start(
@@ -142,6 +150,23 @@ export class ContactEventStream {
       );
   }
 
+  /** The keys streams are open with now. */
+  keyIds(): string[] {
+    const ids = new Set<string>();
+    for (const { keyId } of this.subscribers.values()) if (keyId) ids.add(keyId);
+    return [...ids];
+  }
+
+  /** Ends every stream opened with one of these (revoked) keys, with a FORBIDDEN error. */
+  endForKeys(keyIds: ReadonlySet<string>): void {
+    const revoked = new GraphQLError('Forbidden: the API key was revoked', {
+      extensions: { code: 'FORBIDDEN' },
+    });
+    for (const [subscriber, { keyId }] of [...this.subscribers]) {
+      if (keyId && keyIds.has(keyId)) subscriber.abort(revoked);
+    }
+  }
+
   /** Numbers for tests and the benchmark. */
   stats() {
     const active = [...this.subscribers.keys()].filter((s) => s.active).length;
@@ -160,7 +185,7 @@ export class ContactEventStream {
       'Server shutting down: reconnect and resume from your last cursor',
       { extensions: { code: 'SHUTTING_DOWN' } },
     );
-    for (const [subscriber, onShutdown] of [...this.subscribers]) {
+    for (const [subscriber, { onShutdown }] of [...this.subscribers]) {
       onShutdown?.();
       subscriber.abort(shutdown);
     }

@@ -107,6 +107,7 @@ export async function subscribeContactEvents(
   }
   return new ContactEventSource(ctx.events, {
     workspaceId: ctx.db.workspaceId,
+    keyId: ctx.principal.keyId,
     after,
     filter,
     onCutOff: () => ctx.connection?.close(SLOW_SUBSCRIBER_CLOSE_CODE, SLOW_SUBSCRIBER_REASON),
