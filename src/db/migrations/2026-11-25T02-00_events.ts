@@ -223,35 +223,26 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     `create function contact_events_from_labels() returns trigger language plpgsql as $$
     begin
       if current_setting('contactgraph.skip_events', true) = 'on' then return null; end if;
-      if tg_op = 'INSERT' then
-        perform contact_events_stage(ws, array_agg(id), array_agg(kind), array_agg(before), array_agg(after))
-        from (select c.workspace_id as ws, c.id, 'CONTACT_UPDATED' as kind,
-                     contact_event_snapshot(c, array(select unnest(l.ids) except select unnest(d.label_ids) order by 1)) as before,
-                     contact_event_snapshot(c, l.ids) as after
-              from (select workspace_id, contact_id, array_agg(label_id) as label_ids
-                    from new_rows group by workspace_id, contact_id) d
-              join contacts c on c.workspace_id = d.workspace_id and c.id = d.contact_id
-              cross join lateral (select contact_event_labels(c.workspace_id, c.id) as ids) l
-              order by c.id) e
-        group by ws;
-      else
-        perform contact_events_stage(ws, array_agg(id), array_agg(kind), array_agg(before), array_agg(after))
-        from (select c.workspace_id as ws, c.id, 'CONTACT_UPDATED' as kind,
-                     contact_event_snapshot(c, array(select unnest(l.ids) union select unnest(d.label_ids) order by 1)) as before,
-                     contact_event_snapshot(c, l.ids) as after
-              from (select workspace_id, contact_id, array_agg(label_id) as label_ids
-                    from old_rows group by workspace_id, contact_id) d
-              join contacts c on c.workspace_id = d.workspace_id and c.id = d.contact_id
-              cross join lateral (select contact_event_labels(c.workspace_id, c.id) as ids) l
-              order by c.id) e
-        group by ws;
-      end if;
+      -- The label set before: now minus what was added, or now plus what was removed.
+      perform contact_events_stage(ws, array_agg(id), array_agg(kind), array_agg(before), array_agg(after))
+      from (select c.workspace_id as ws, c.id, 'CONTACT_UPDATED' as kind,
+                   contact_event_snapshot(c, case when tg_op = 'INSERT'
+                     then array(select unnest(l.ids) except select unnest(d.label_ids) order by 1)
+                     else array(select unnest(l.ids) union select unnest(d.label_ids) order by 1)
+                   end) as before,
+                   contact_event_snapshot(c, l.ids) as after
+            from (select workspace_id, contact_id, array_agg(label_id) as label_ids
+                  from changed_rows group by workspace_id, contact_id) d
+            join contacts c on c.workspace_id = d.workspace_id and c.id = d.contact_id
+            cross join lateral (select contact_event_labels(c.workspace_id, c.id) as ids) l
+            order by c.id) e
+      group by ws;
       return null;
     end $$`,
     `create trigger contact_labels_events_insert after insert on contact_labels
-      referencing new table as new_rows for each statement execute function contact_events_from_labels()`,
+      referencing new table as changed_rows for each statement execute function contact_events_from_labels()`,
     `create trigger contact_labels_events_delete after delete on contact_labels
-      referencing old table as old_rows for each statement execute function contact_events_from_labels()`,
+      referencing old table as changed_rows for each statement execute function contact_events_from_labels()`,
 
     // Replays filter by type; the primary key already serves "after seq" scans.
     'create index contact_events_type on contact_events (workspace_id, type, seq)',
