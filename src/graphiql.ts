@@ -1,4 +1,4 @@
-/** GraphiQL's first tab: a tour of the read API that runs as-is against the demo data. */
+/** GraphiQL's first tab: a tour of the read API and the event stream, runnable on the demo data. */
 export const EXAMPLE_OPERATIONS = /* GraphQL */ `# Welcome to contactgraph. Every request needs the header
 #   Authorization: Bearer <your API key>
 # (prefilled below when you opened the link printed by \`npm start\`).
@@ -65,6 +65,22 @@ query Labels {
 query OpenConversations {
   conversations(first: 10, filter: { status: [OPEN, PENDING] }) {
     edges { node { channel status subject contact { name email } } }
+  }
+}
+
+# The contact event stream, newest page; headCursor is where the stream stands now.
+query RecentEvents {
+  contactEvents(last: 10) {
+    headCursor
+    edges { cursor node { type occurredAt contactId changes { field before after } } }
+  }
+}
+
+# Live events: run it, then change a contact (another tab, or the CLI). To resume after a
+# disconnect, pass the last cursor you received as $after: nothing is missed or repeated.
+subscription ContactEvents($after: String) {
+  contactEvents(after: $after, fields: ["name", "email", "phone"]) {
+    cursor type contactId changes { field before after } contact { name email }
   }
 }
 `;
