@@ -26,6 +26,8 @@ const ConfigSchema = z.object({
   EVENT_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
   /** Events a subscriber may have undelivered before it is cut off as too slow. */
   EVENT_BUFFER: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  /** Delete contact events older than this many days (0: keep them forever). */
+  EVENT_RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(0),
   /** `grouped` runs a subscription's selection once per event for all identical subscriptions. */
   EVENT_FANOUT: z.enum(['grouped', 'per-subscriber']).default('grouped'),
   /** WebSocket keep-alive: ping this often; a socket that missed the last pong is dropped. */
@@ -54,6 +56,8 @@ export type EventsConfig = {
   pollMs: number;
   bufferSize: number;
   fanout: 'grouped' | 'per-subscriber';
+  /** 0: events are kept forever. */
+  retentionDays: number;
 };
 
 export type DatabaseConfig =
@@ -89,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pollMs: e.EVENT_POLL_MS,
       bufferSize: e.EVENT_BUFFER,
       fanout: e.EVENT_FANOUT,
+      retentionDays: e.EVENT_RETENTION_DAYS,
     },
     wsPingMs: e.WS_PING_MS,
     authRecheckMs: e.AUTH_RECHECK_MS,

@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { deadApiKeyIds, type Principal } from './db/api-keys.js';
 import type { DatabaseHandle } from './db/connect.js';
+import { pruneContactEvents } from './db/event-retention.js';
 import { createWorkspaceData } from './db/workspace-data.js';
 import { UserInputError } from './errors.js';
 import { EXAMPLE_OPERATIONS } from './graphiql.js';
@@ -45,6 +46,9 @@ export type AppServer = {
   listen(port: number, host: string): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
 };
+
+/** How often each process applies the event retention policy. */
+const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Turns errors into what a client may see: its own mistakes in full, our bugs masked. */
 function maskError(error: unknown, message: string): Error {
@@ -231,6 +235,18 @@ export async function createServer(
   }, config.authRecheckMs);
   recheck.unref();
 
+  // Retention: every process prunes (deletes of the same rows simply find them gone).
+  const retention =
+    config.events.retentionDays > 0
+      ? setInterval(() => {
+          const before = new Date(Date.now() - config.events.retentionDays * 86_400_000);
+          pruneContactEvents(database.db, before).catch((error: unknown) =>
+            log.warn('event retention failed', { error: String(error) }),
+          );
+        }, RETENTION_INTERVAL_MS)
+      : undefined;
+  retention?.unref();
+
   return {
     yoga,
     http,
@@ -252,6 +268,7 @@ export async function createServer(
      */
     close: once(async () => {
       clearInterval(recheck);
+      clearInterval(retention);
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       await websockets.close();
       await events.close();

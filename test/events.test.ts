@@ -1,6 +1,7 @@
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { pruneContactEvents } from '../src/db/event-retention.js';
 import { encodeGlobalId } from '../src/global-id.js';
 import {
   EVENT_FIELDS,
@@ -9,6 +10,7 @@ import {
   SUBSCRIPTION,
   subscribeSse,
   subscribeWs,
+  waitFor,
 } from './event-clients.js';
 import { dataOf, startTestServer, type TestServer } from './harness.js';
 
@@ -532,4 +534,43 @@ it('numbers events gap-free in commit order', async () => {
   }
   expect(seqs.length).toBeGreaterThan(50);
   expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+});
+
+// Last in this file: it deletes every event written so far.
+describe('retention', () => {
+  it('deletes old events and refuses to resume from before what it deleted', async () => {
+    const id = await createContact({ name: 'Old' });
+    // The oldest event: resuming after it needs every later one, and those are about to go.
+    const [oldEvent] = (await listEvents({ first: 1 })).edges;
+    const [newest] = (await listEvents({ contactId: id })).edges;
+    const deleted = await pruneContactEvents(t.database.db, new Date(Date.now() + 1000));
+    expect(deleted).toBeGreaterThan(50);
+    const after = await headCursor();
+    await updateContact({ id, name: 'New' });
+
+    const listed = await listEvents();
+    expect(listed.edges.map((e) => e.node.snapshot.name)).toEqual(['New']);
+    // An old cursor would silently skip deleted events: it is refused, over HTTP and WebSocket.
+    const stale = await t.gql<Data, Record<string, unknown>>(
+      'query($after: String) { contactEvents(after: $after) { totalCount } }',
+      { after: oldEvent?.cursor },
+    );
+    expect(stale.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      argument: 'after',
+    });
+    expect(stale.errors?.[0]?.message).toMatch(/retention/);
+    const refused = await subscribeWs(t.wsUrl, t.a.keys.read, { after: oldEvent?.cursor });
+    await waitFor(() => refused.errors.length > 0, 'the subscription to be refused');
+    expect(JSON.stringify(refused.errors)).toMatch(/retention/);
+    await refused.close();
+    // Resuming after the newest deleted event misses nothing: allowed.
+    const fromNewest = await listEvents({ after: newest?.cursor });
+    expect(fromNewest.edges.map((e) => e.node.snapshot.name)).toEqual(['New']);
+    // From the head it was at after pruning, the stream continues normally.
+    const fresh = await subscribeWs(t.wsUrl, t.a.keys.read, { after });
+    await fresh.received(1);
+    expect(fresh.events[0]?.snapshot.name).toBe('New');
+    await fresh.close();
+  });
 });

@@ -164,12 +164,16 @@ describe('the layer rules', () => {
 });
 
 describe('the tenancy rule', () => {
-  /** Files that may start queries without a scope: non-tenant tables, key lookup, bulk seeding. */
+  /**
+   * Files that may start queries without a scope: non-tenant tables, key lookup, bulk seeding,
+   * and the event retention policy (maintenance across workspaces).
+   */
   const UNSCOPED_ALLOWED = [
     'src/db/scope.ts',
     'src/db/workspaces.ts',
     'src/db/api-keys.ts',
     'src/db/seed.ts',
+    'src/db/event-retention.ts',
   ];
   const checked = SRC.filter(
     (f) => !UNSCOPED_ALLOWED.includes(f) && !f.startsWith('src/db/migrations/'),

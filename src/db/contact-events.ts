@@ -15,6 +15,9 @@ export type StoredContactEvent = {
 
 export type FieldChangeRow = { field: string; before: unknown; after: unknown };
 
+/** Where the stored stream ends, and how far retention has deleted its beginning. */
+export type StreamBounds = { head: string; prunedThrough: string };
+
 /** Which events a reader wants; every part is optional and they combine with AND. */
 export type ContactEventFilter = {
   types?: readonly ContactEventType[];
@@ -80,11 +83,19 @@ export function contactEventsRepository(scope: WorkspaceScope) {
   return {
     /** The last committed sequence number; "0" before the first event. */
     async head(): Promise<string> {
+      return (await this.bounds()).head;
+    },
+
+    /** The head, and how far the retention policy has deleted ("0": nothing). */
+    async bounds(): Promise<StreamBounds> {
       const row = await scope
         .selectFrom('eventSequences')
-        .select(sql<string>`last_seq::text`.as('head'))
+        .select([
+          sql<string>`last_seq::text`.as('head'),
+          sql<string>`pruned_through::text`.as('prunedThrough'),
+        ])
         .executeTakeFirst();
-      return row?.head ?? '0';
+      return row ?? { head: '0', prunedThrough: '0' };
     },
 
     /**
@@ -95,9 +106,10 @@ export function contactEventsRepository(scope: WorkspaceScope) {
       seq: string,
       filter: ContactEventFilter,
       limit: number,
-    ): Promise<{ events: StoredContactEvent[]; head: string }> {
-      const { rows } = await sql<{ head: string } & Partial<StoredContactEvent>>`
-        select event_sequences.last_seq::text as head, page.*
+    ): Promise<{ events: StoredContactEvent[] } & StreamBounds> {
+      const { rows } = await sql<StreamBounds & Partial<StoredContactEvent>>`
+        select event_sequences.last_seq::text as head,
+               event_sequences.pruned_through::text as "prunedThrough", page.*
         from event_sequences
         left join lateral (
           select ${COLUMNS} from contact_events e
@@ -107,8 +119,9 @@ export function contactEventsRepository(scope: WorkspaceScope) {
         where ${scope.owns('event_sequences')}
         order by page.seq::bigint`.execute(scope.db);
       const head = rows[0]?.head ?? '0';
+      const prunedThrough = rows[0]?.prunedThrough ?? '0';
       const events = rows.filter((r) => r.seq !== null && r.seq !== undefined);
-      return { events: events as StoredContactEvent[], head };
+      return { events: events as StoredContactEvent[], head, prunedThrough };
     },
 
     /** Up to `limit` events before `seq` that match, oldest first (backward paging). */

@@ -141,6 +141,8 @@ export interface MessagesTable {
 export interface EventSequencesTable {
   workspaceId: Id;
   lastSeq: ColumnType<string, string | number | undefined, string | number>;
+  /** Events up to this sequence number were deleted by the retention policy. */
+  prunedThrough: ColumnType<string, string | number | undefined, string | number>;
 }
 
 export type ContactEventType = 'CONTACT_CREATED' | 'CONTACT_UPDATED' | 'CONTACT_DELETED';

@@ -4,6 +4,7 @@ import {
   CONTACT_EVENT_FIELDS,
   type ContactEventFilter,
   type StoredContactEvent,
+  type StreamBounds,
 } from '../db/contact-events.js';
 import { pageSize } from '../db/keyset.js';
 import type { ContactEventType } from '../db/schema.js';
@@ -37,10 +38,19 @@ function toFilter(args: ContactEventArgs): ContactEventFilter {
   };
 }
 
-/** A cursor past the stream's head (another database, a reset one) is refused, not waited on. */
-function refuseAhead(seq: string, head: string, argument: string): void {
-  if (BigInt(seq) > BigInt(head)) {
+/**
+ * A cursor must point into the stream as stored: past its head (another database, a reset one)
+ * it is refused rather than waited on, and before what retention deleted it would skip events.
+ */
+function refuseOutside(seq: string, bounds: StreamBounds, argument: string): void {
+  if (BigInt(seq) > BigInt(bounds.head)) {
     throw new UserInputError(argument, 'the cursor is ahead of the event stream');
+  }
+  if (BigInt(seq) < BigInt(bounds.prunedThrough)) {
+    throw new UserInputError(
+      argument,
+      'events after this cursor were deleted by the retention policy: re-sync, then continue from headCursor',
+    );
   }
 }
 
@@ -61,12 +71,12 @@ export async function listContactEvents(ctx: Context, args: ContactEventConnecti
   const store = ctx.db.contactEvents;
   let rows: StoredContactEvent[];
   let more: boolean;
-  let head: string;
+  let bounds: StreamBounds;
   if (backward) {
     const fetched = await store.before(before ?? '9223372036854775807', filter, limit + 1);
     more = fetched.length > limit;
     rows = fetched.slice(more ? 1 : 0).filter((e) => BigInt(e.seq) > BigInt(after));
-    head = await store.head();
+    bounds = await store.bounds();
   } else {
     const page = await store.after(after, filter, limit + 1);
     const inRange = page.events.filter(
@@ -74,9 +84,9 @@ export async function listContactEvents(ctx: Context, args: ContactEventConnecti
     );
     more = inRange.length > limit;
     rows = inRange.slice(0, limit);
-    head = page.head;
+    bounds = page;
   }
-  refuseAhead(after, head, 'after');
+  if (args.after != null) refuseOutside(after, bounds, 'after');
   const edges = rows.map((node) => ({
     cursor: encodeEventCursor(node.workspaceId, node.seq),
     node,
@@ -89,7 +99,7 @@ export async function listContactEvents(ctx: Context, args: ContactEventConnecti
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-    headCursor: encodeEventCursor(ctx.db.workspaceId, head),
+    headCursor: encodeEventCursor(ctx.db.workspaceId, bounds.head),
     totalCount: () => store.count(filter),
   };
 }
@@ -103,7 +113,7 @@ export async function subscribeContactEvents(
   let after: string | undefined;
   if (args.after != null) {
     after = decodeEventCursor(args.after, ctx.db.workspaceId, 'after');
-    refuseAhead(after, await ctx.db.contactEvents.head(), 'after');
+    refuseOutside(after, await ctx.db.contactEvents.bounds(), 'after');
   }
   return new ContactEventSource(ctx.events, {
     workspaceId: ctx.db.workspaceId,

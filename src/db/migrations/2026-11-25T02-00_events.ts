@@ -23,6 +23,9 @@ import { type Kysely, sql } from 'kysely';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   const statements = [
+    // Retention deletes old events; resuming from before what it deleted must fail loudly.
+    'alter table event_sequences add column pruned_through bigint not null default 0',
+    'create index contact_events_age on contact_events (occurred_at)',
     'insert into event_sequences (workspace_id) select id from workspaces on conflict do nothing',
 
     `create function contact_event_workspace_created() returns trigger language plpgsql as $$
