@@ -46,7 +46,6 @@ export class Subscriber<T> implements AsyncIterableIterator<T> {
   private finished = false;
   private cut = false;
   private failure?: unknown;
-  private replaying?: Promise<void>;
 
   constructor(private readonly options: SubscriberOptions<T>) {}
 
@@ -58,10 +57,7 @@ export class Subscriber<T> implements AsyncIterableIterator<T> {
   start(position: string, replay: Replay, livePosition: () => bigint, join: () => void): void {
     this.position = BigInt(position);
     this.delivered = position;
-    this.replaying = this.replay(replay, livePosition, join).catch((error: unknown) => {
-      this.failure = error;
-      this.wake();
-    });
+    this.replay(replay, livePosition, join).catch((error: unknown) => this.fail(error));
   }
 
   private async replay(replay: Replay, livePosition: () => bigint, join: () => void) {
@@ -130,11 +126,6 @@ export class Subscriber<T> implements AsyncIterableIterator<T> {
 
   /** Items the consumer has taken so far. */
   taken = 0;
-
-  /** Items queued and not yet taken by the consumer. */
-  get backlog(): number {
-    return this.queue.length;
-  }
 
   /** Resolves once the consumer has taken enough that at most `limit` items wait (or it ended). */
   whenBacklogAtMost(limit: number): Promise<void> {
@@ -215,10 +206,5 @@ export class Subscriber<T> implements AsyncIterableIterator<T> {
     this.finished = true;
     this.settleBacklogWaiters();
     this.options.onClose();
-  }
-
-  /** For tests and shutdown: has the replay loop settled? */
-  settled(): Promise<void> {
-    return this.replaying ?? Promise.resolve();
   }
 }

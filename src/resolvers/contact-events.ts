@@ -129,7 +129,7 @@ export async function subscribeContactEvents(
 }
 
 /** WebSocket close code for a subscriber cut off for falling behind (retryable by clients). */
-export const SLOW_SUBSCRIBER_CLOSE_CODE = 4008;
+const SLOW_SUBSCRIBER_CLOSE_CODE = 4008;
 const SLOW_SUBSCRIBER_REASON = 'Subscriber too slow: reconnect and resume from your last cursor';
 
 /** What the last item of a cut-off subscription resolves to (over SSE it reaches the client). */

@@ -70,12 +70,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         'deletedAt', contact_event_time(c.deleted_at)
       ) $$`,
 
-    // Sorted label ids of one contact, now.
-    `create function contact_event_labels(ws bigint, contact bigint) returns bigint[]
-      language sql stable parallel safe as $$
-      select coalesce(array_agg(label_id order by label_id), '{}')
-      from contact_labels where workspace_id = ws and contact_id = contact $$`,
-
     /*
      * Stages one workspace's events (parallel arrays, one entry per contact) in this session's
      * temporary table; an UPDATED folds into the contact's staged CREATED or UPDATED event. The
@@ -195,7 +189,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
                      contact_event_snapshot(n, l.ids) as after
               from new_rows n
               join old_rows o on o.id = n.id
-              -- Inline rather than a function call: this runs once per updated row.
+              -- The contact's labels now, inline rather than a function call: once per row.
               cross join lateral (
                 select coalesce(array_agg(cl.label_id order by cl.label_id), '{}') as ids
                 from contact_labels cl where cl.workspace_id = n.workspace_id and cl.contact_id = n.id
@@ -237,7 +231,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
             from (select workspace_id, contact_id, array_agg(label_id) as label_ids
                   from changed_rows group by workspace_id, contact_id) d
             join contacts c on c.workspace_id = d.workspace_id and c.id = d.contact_id
-            cross join lateral (select contact_event_labels(c.workspace_id, c.id) as ids) l
+            cross join lateral (
+              select coalesce(array_agg(cl.label_id order by cl.label_id), '{}') as ids
+              from contact_labels cl where cl.workspace_id = c.workspace_id and cl.contact_id = c.id
+            ) l
             order by c.id) e
       group by ws;
       return null;
