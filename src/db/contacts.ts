@@ -74,6 +74,8 @@ export const CONTACT_COLUMNS = [
   'contacts.organizationId',
   'contacts.customAttributes',
   'contacts.additionalAttributes',
+  'contacts.archivedAttributes',
+  'contacts.profileIds',
   'contacts.lastActivityAt',
   'contacts.createdAt',
   'contacts.updatedAt',

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as initial from './migrations/2026-11-25T00-00_initial.js';
 import * as messages from './migrations/2026-11-25T01-00_messages.js';
 import * as events from './migrations/2026-11-25T02-00_events.js';
+import * as attributes from './migrations/2026-11-26T00-00_attributes.js';
 import type { Database } from './schema.js';
 
 /** Migrations in code (no directory scan), so they run the same under tsx, bundles and tests. */
@@ -9,6 +10,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-25T00-00_initial': initial,
   '2026-11-25T01-00_messages': messages,
   '2026-11-25T02-00_events': events,
+  '2026-11-26T00-00_attributes': attributes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

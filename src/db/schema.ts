@@ -15,6 +15,10 @@ export interface Database {
   messages: MessagesTable;
   eventSequences: EventSequencesTable;
   contactEvents: ContactEventsTable;
+  attributeDefinitions: AttributeDefinitionsTable;
+  profiles: ProfilesTable;
+  profileAttributes: ProfileAttributesTable;
+  segments: SegmentsTable;
 }
 
 type Id = ColumnType<string, string | number, never>;
@@ -33,6 +37,8 @@ export interface WorkspacesTable {
   name: string;
   defaultPhoneRegion: string | null;
   settings: Json<JsonObject>;
+  /** What contact writes do with custom attribute keys that have no definition. */
+  unknownAttributes: Generated<UnknownAttributesPolicy>;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }
@@ -96,6 +102,10 @@ export interface ContactsTable {
   organizationId: ColumnType<string | null, string | null | undefined, string | null>;
   customAttributes: Json<JsonObject>;
   additionalAttributes: Json<JsonObject>;
+  /** Values of archived attribute definitions: kept, hidden from default reads. */
+  archivedAttributes: Json<JsonObject>;
+  /** Profiles adopted besides the workspace's default one (which every contact has). */
+  profileIds: ColumnType<string[], string[] | undefined, string[]>;
   lastActivityAt: NullableTimestamp;
   createdAt: Timestamp;
   updatedAt: Timestamp;
@@ -157,6 +167,67 @@ export interface ContactEventsTable {
   occurredAt: Timestamp;
 }
 
+export type UnknownAttributesPolicy = 'STORE' | 'REJECT';
+
+export type AttributeType =
+  | 'TEXT'
+  | 'NUMBER'
+  | 'BOOLEAN'
+  | 'DATE'
+  | 'DATETIME'
+  | 'LIST'
+  | 'MULTI_SELECT'
+  | 'URL'
+  | 'EMAIL'
+  | 'PHONE'
+  | 'JSON';
+
+export interface AttributeDefinitionsTable {
+  id: AutoId;
+  workspaceId: Id;
+  key: string;
+  name: string;
+  description: string | null;
+  type: AttributeType;
+  /** The allowed values of LIST and MULTI_SELECT, in display order; null for other types. */
+  options: string[] | null;
+  /** A regular expression string values must match (JavaScript syntax, whole value). */
+  pattern: string | null;
+  required: Generated<boolean>;
+  position: Generated<number>;
+  archivedAt: NullableTimestamp;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface ProfilesTable {
+  id: AutoId;
+  workspaceId: Id;
+  slug: string;
+  name: string;
+  description: string | null;
+  isDefault: Generated<boolean>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface ProfileAttributesTable {
+  workspaceId: Id;
+  profileId: Id;
+  definitionId: Id;
+}
+
+export interface SegmentsTable {
+  id: AutoId;
+  workspaceId: Id;
+  name: string;
+  description: string | null;
+  /** The ContactFilter input as the API received it (global ids). */
+  filter: Json<JsonObject>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
 export type Workspace = Selectable<WorkspacesTable>;
 export type ApiKey = Selectable<ApiKeysTable>;
 export type Organization = Selectable<OrganizationsTable>;
@@ -166,3 +237,6 @@ export type Contact = Omit<Selectable<ContactsTable>, 'searchText'>;
 export type Conversation = Selectable<ConversationsTable>;
 export type Message = Selectable<MessagesTable>;
 export type NewContact = Insertable<ContactsTable>;
+export type AttributeDefinition = Selectable<AttributeDefinitionsTable>;
+export type Profile = Selectable<ProfilesTable>;
+export type Segment = Selectable<SegmentsTable>;

@@ -24,6 +24,10 @@ const SNAKE: Record<TenantTable, string> = {
   messages: 'messages',
   eventSequences: 'event_sequences',
   contactEvents: 'contact_events',
+  attributeDefinitions: 'attribute_definitions',
+  profiles: 'profiles',
+  profileAttributes: 'profile_attributes',
+  segments: 'segments',
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { type AttributeSchema, loadAttributeSchema } from './attribute-schema.js';
 import { contactBatch } from './contact-batch.js';
 import { contactEventsRepository } from './contact-events.js';
 import { contactWrites } from './contact-writes.js';
@@ -24,8 +25,14 @@ export function createWorkspaceData(
   hooks: WorkspaceDataHooks = {},
 ): WorkspaceData {
   const scope = new WorkspaceScope(db, workspaceId);
+  let attributeSchema: Promise<AttributeSchema> | undefined;
   return {
     workspaceId,
+    /** The attribute schema, read once per request (or transaction) on first use. */
+    attributeSchema: () => {
+      attributeSchema ??= loadAttributeSchema(scope);
+      return attributeSchema;
+    },
     workspace: () => findWorkspace(db, workspaceId),
     updateWorkspace: (patch) => updateWorkspace(db, workspaceId, patch),
     contacts: contactsRepository(scope),
@@ -60,6 +67,7 @@ export type WorkspaceDataHooks = {
 
 export type WorkspaceData = {
   workspaceId: string;
+  attributeSchema: () => Promise<AttributeSchema>;
   workspace: () => ReturnType<typeof findWorkspace>;
   updateWorkspace: (
     patch: Parameters<typeof updateWorkspace>[2],
