@@ -1,7 +1,8 @@
 import type { Context } from '../context.js';
+import type { ContactFilter } from '../db/contact-filter.js';
 import type { WorkspaceData } from '../db/workspace-data.js';
 import { type FieldError, ValidationError } from '../errors.js';
-import { type ContactFilterInput, toContactFilter } from './filters.js';
+import { type ContactFilterInput, prepareContactFilter } from './filters.js';
 import { decodeReference, guardWrite, throwIfInvalid } from './write-errors.js';
 
 /** The most contacts one bulk action may change: larger selections are split by the caller. */
@@ -12,9 +13,13 @@ export type ContactSelectionInput = {
   filter?: ContactFilterInput | null;
 };
 
-type Selection = { ids?: string[]; filter?: ReturnType<typeof toContactFilter> };
+type Selection = { ids?: string[]; filter?: ContactFilter };
 
-function parseSelection(selection: ContactSelectionInput, errors: FieldError[]): Selection {
+async function parseSelection(
+  ctx: Context,
+  selection: ContactSelectionInput,
+  errors: FieldError[],
+): Promise<Selection> {
   const hasIds = selection.ids != null;
   const hasFilter = selection.filter != null;
   if (hasIds === hasFilter) {
@@ -33,7 +38,13 @@ function parseSelection(selection: ContactSelectionInput, errors: FieldError[]):
     }
     return { ids };
   }
-  return { filter: toContactFilter(selection.filter as ContactFilterInput, 'selection.filter') };
+  return {
+    filter: await prepareContactFilter(
+      ctx,
+      selection.filter as ContactFilterInput,
+      'selection.filter',
+    ),
+  };
 }
 
 /** The selected contacts' ids inside the transaction; more than the limit refuses the action. */
@@ -67,7 +78,7 @@ async function runBulk(
   action: Action,
   options: { deleted?: boolean } = {},
 ) {
-  const parsed = parseSelection(selection, errors);
+  const parsed = await parseSelection(ctx, selection, errors);
   throwIfInvalid(errors);
   const count = await guardWrite(() =>
     ctx.db.transaction(async (tx) =>

@@ -4,7 +4,7 @@ import type { PageArgs, SortSpec } from '../db/keyset.js';
 import type { Contact } from '../db/schema.js';
 import { UserInputError } from '../errors.js';
 import { normalizePhone } from '../validation/phone.js';
-import { type ContactFilterInput, toContactFilter } from './filters.js';
+import { type ContactFilterInput, prepareContactFilter } from './filters.js';
 import { localId } from './ids.js';
 
 export type ContactOrderInput = { field: ContactOrderField; direction: 'ASC' | 'DESC' };
@@ -48,16 +48,16 @@ export async function findContact(ctx: Context, args: ContactLookupArgs): Promis
   return contact ?? null;
 }
 
-function toQuery(args: ContactsArgs, path: string) {
+async function toQuery(ctx: Context, args: ContactsArgs, path: string) {
   return {
-    filter: args.filter ? toContactFilter(args.filter, `${path}filter`) : null,
+    filter: args.filter ? await prepareContactFilter(ctx, args.filter, `${path}filter`) : null,
     search: args.search,
     orderBy: args.orderBy as SortSpec[] | null | undefined,
   };
 }
 
-export function listContacts(ctx: Context, args: ContactsArgs) {
-  return ctx.db.contacts.page(toQuery(args, ''), args);
+export async function listContacts(ctx: Context, args: ContactsArgs) {
+  return ctx.db.contacts.page(await toQuery(ctx, args, ''), args);
 }
 
 /** `Organization.contacts`, batched across the organizations of one response. */
@@ -76,7 +76,7 @@ export function labelContacts(ctx: Context, labelId: string, args: ContactsArgs)
   });
 }
 
-type Query = ReturnType<typeof toQuery>;
+type Query = Awaited<ReturnType<typeof toQuery>>;
 type Batches = {
   pages: (
     ids: readonly string[],
@@ -93,7 +93,7 @@ async function nestedContacts(
   args: ContactsArgs,
   batches: Batches,
 ) {
-  const query = toQuery(args, '');
+  const query = await toQuery(ctx, args, '');
   const page = await batchLoader(ctx, name, args, (ids) => batches.pages(ids, query, args)).load(
     parentId,
   );

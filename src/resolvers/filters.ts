@@ -1,3 +1,5 @@
+import type { Context } from '../context.js';
+import type { AttributeSchema } from '../db/attribute-schema.js';
 import type { ContactFilter, LabelSetFilter } from '../db/contact-filter.js';
 import type { ConversationFilter } from '../db/conversations.js';
 import type { DateTimeFilter, IdFilter, StringFilter } from '../db/filters.js';
@@ -91,6 +93,37 @@ export function toContactFilter(input: ContactFilterInput, path = 'filter'): Con
       : input.organizationId,
     labels: input.labels ? toLabelSet(input.labels, `${path}.labels`) : input.labels,
   };
+}
+
+/**
+ * A contact filter ready for the database: ids decoded, each attribute condition carrying its
+ * key's definition (typed comparison). Reads the workspace's attribute schema only when the
+ * filter has attribute conditions. Every filter a resolver runs goes through here.
+ */
+export async function prepareContactFilter(
+  ctx: Context,
+  input: ContactFilterInput,
+  path = 'filter',
+): Promise<ContactFilter> {
+  let schema: Promise<AttributeSchema> | undefined;
+  const attributeSchema = () => {
+    schema ??= ctx.db.attributeSchema();
+    return schema;
+  };
+  const resolve = async (filter: ContactFilter): Promise<ContactFilter> => {
+    const [and, or, not, attributes] = await Promise.all([
+      filter.and ? Promise.all(filter.and.map(resolve)) : filter.and,
+      filter.or ? Promise.all(filter.or.map(resolve)) : filter.or,
+      filter.not ? resolve(filter.not) : filter.not,
+      filter.attributes?.length
+        ? attributeSchema().then((s) =>
+            filter.attributes?.map((f) => ({ ...f, definition: s.byKey.get(f.key) ?? null })),
+          )
+        : filter.attributes,
+    ]);
+    return { ...filter, and, or, not, attributes };
+  };
+  return resolve(toContactFilter(input, path));
 }
 
 export function toConversationFilter(
