@@ -171,7 +171,7 @@ export async function createServer(
       requestId:
         (initial.request && requestIds.get(initial.request)) ?? requestIdOf(initial.request),
       principal,
-      db: createWorkspaceData(database.db, principal.workspaceId, { afterCommit }),
+      db: createWorkspaceData(database.db, principal.workspaceId, { afterCommit, log }),
       loaders: new Map(),
       events,
       connection: initial.socket,

@@ -83,3 +83,15 @@ export function definitionsFor(
   }
   return schema.definitions.filter((d) => ids.has(d.id) && d.archivedAt === null);
 }
+
+/**
+ * What a value's validity depends on, as one comparable string: definitions (with their last
+ * change), profile memberships and the unknown-keys policy. Equal versions validate alike.
+ */
+export function schemaVersion(schema: AttributeSchema): string {
+  const definitions = schema.definitions.map(
+    (d) => `${d.id}:${d.updatedAt.getTime()}:${d.archivedAt?.getTime() ?? ''}`,
+  );
+  const profiles = [...schema.profileDefinitions].map(([id, ids]) => `${id}:${[...ids].sort()}`);
+  return [schema.unknownAttributes, definitions.join(','), profiles.join(',')].join('|');
+}

@@ -13,6 +13,9 @@ const UNIQUE_FIELDS: Record<string, string> = {
   organizations_name_unique: 'name',
   organizations_domain_unique: 'domain',
   labels_name_unique: 'name',
+  segments_name_unique: 'name',
+  attribute_definitions_workspace_id_key_key: 'key',
+  profiles_workspace_id_slug_key: 'slug',
 };
 
 const REFERENCE_FIELDS: Record<string, string> = {

@@ -9,10 +9,30 @@ import { WorkspaceScope } from './scope.js';
 /** One validated upsert of a batch: external IDs are unique within the batch. */
 export type BatchUpsert = { write: ContactWrite & { externalId: string }; labelIds: string[] };
 
-/** What happened to one item: written, or refused by a constraint (nothing of it was written). */
+/** Why a written item must not stay (e.g. a required attribute it lacks), per input path. */
+export type BatchRefusal = { path: string[]; message: string }[];
+
+/**
+ * Checks an item against the row it produced, inside the transaction; a refusal undoes that
+ * item alone (the rows a statement returns are the contacts as they will be).
+ */
+export type BatchCheck = (
+  written: { contact: Contact; created: boolean },
+  item: BatchUpsert,
+) => BatchRefusal | undefined;
+
+/** What happened to one item: written, or refused (nothing of it was written). */
 export type BatchOutcome =
   | { ok: true; contact: Contact; created: boolean }
-  | { ok: false; violation: Violation; holderId: string | null };
+  | { ok: false; violation: Violation; holderId: string | null }
+  | { ok: false; violation?: undefined; refusal: BatchRefusal };
+
+/** Thrown inside an item's savepoint to undo it when its check refuses it. */
+class Refused extends Error {
+  constructor(readonly refusal: BatchRefusal) {
+    super('refused by the batch check');
+  }
+}
 
 type Trx = ControlledTransaction<Database>;
 
@@ -120,7 +140,15 @@ export function contactBatch(scope: WorkspaceScope) {
   }
 
   return {
-    async upsertMany(items: readonly BatchUpsert[]): Promise<BatchOutcome[]> {
+    /**
+     * `beforeWrite` runs first inside the transaction (the caller holds what its validation
+     * depends on: the attribute schema).
+     */
+    async upsertMany(
+      items: readonly BatchUpsert[],
+      check?: BatchCheck,
+      beforeWrite?: (trx: Kysely<Database>) => Promise<void>,
+    ): Promise<BatchOutcome[]> {
       const outcomes: BatchOutcome[] = new Array(items.length);
       const groups = new Map<string, number[]>();
       items.forEach((item, i) => {
@@ -131,18 +159,22 @@ export function contactBatch(scope: WorkspaceScope) {
       });
       const trx = await scope.db.startTransaction().execute();
       try {
+        await beforeWrite?.(trx);
         for (const indexes of groups.values()) {
           const group = indexes.map((i) => items[i] as BatchUpsert);
           const sp = await trx.savepoint('batch').execute();
           try {
             const written = await write(sp, group);
+            const refusals = check ? written.map((w, j) => check(w, group[j] as BatchUpsert)) : [];
+            // Some item is refused: undo the group and write it item by item, as on a violation.
+            if (refusals.some((r) => r !== undefined)) throw new Refused([]);
             await sp.releaseSavepoint('batch').execute();
             written.forEach((w, j) => {
               outcomes[indexes[j] as number] = { ok: true, ...w };
             });
             continue;
           } catch (error) {
-            if (!violationOf(error)) throw error;
+            if (!violationOf(error) && !(error instanceof Refused)) throw error;
             await sp.rollbackToSavepoint('batch').execute();
           }
           // Item by item: each under its own savepoint, so one refusal leaves the rest.
@@ -150,10 +182,17 @@ export function contactBatch(scope: WorkspaceScope) {
             const item = items[i] as BatchUpsert;
             const one = await trx.savepoint('item').execute();
             try {
-              const [w] = await write(one, [item]);
+              const [w] = (await write(one, [item])) as [{ contact: Contact; created: boolean }];
+              const refusal = check?.(w, item);
+              if (refusal) throw new Refused(refusal);
               await one.releaseSavepoint('item').execute();
-              outcomes[i] = { ok: true, ...(w as { contact: Contact; created: boolean }) };
+              outcomes[i] = { ok: true, ...w };
             } catch (error) {
+              if (error instanceof Refused) {
+                await one.rollbackToSavepoint('item').execute();
+                outcomes[i] = { ok: false, refusal: error.refusal };
+                continue;
+              }
               const violation = violationOf(error);
               if (!violation) throw error;
               await one.rollbackToSavepoint('item').execute();

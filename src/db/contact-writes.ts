@@ -5,8 +5,11 @@ import { CONTACT_COLUMNS } from './contacts.js';
 import type { Contact } from './schema.js';
 import type { WorkspaceScope } from './scope.js';
 
-/** What a write may set besides the validated fields. */
-export type ContactWrite = ContactFields & { organizationId?: string | null };
+/** What a write may set besides the validated fields (profiles: the adopted set, by id). */
+export type ContactWrite = ContactFields & {
+  organizationId?: string | null;
+  profileIds?: string[];
+};
 
 function columnValues(fields: ContactWrite) {
   const { customAttributes: _, ...plain } = fields;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, Workspace } from './schema.js';
+import type { Database, UnknownAttributesPolicy, Workspace } from './schema.js';
 
 /** Workspaces are the tenants themselves: these are the only unscoped queries besides keys. */
 export function createWorkspace(db: Kysely<Database>, name: string): Promise<Workspace> {
@@ -18,7 +18,11 @@ export async function hasWorkspaces(db: Kysely<Database>): Promise<boolean> {
 export function updateWorkspace(
   db: Kysely<Database>,
   id: string,
-  patch: { name?: string; defaultPhoneRegion?: string | null },
+  patch: {
+    name?: string;
+    defaultPhoneRegion?: string | null;
+    unknownAttributes?: UnknownAttributesPolicy;
+  },
 ): Promise<Workspace | undefined> {
   return db
     .updateTable('workspaces')

@@ -1,8 +1,15 @@
 import type { Context } from '../context.js';
 import type { BatchOutcome, BatchUpsert } from '../db/contact-batch.js';
 import type { Contact } from '../db/schema.js';
+import { createWorkspaceData } from '../db/workspace-data.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import { type ContactMutationInput, parse } from './contact-mutations.js';
+import {
+  type ContactMutationInput,
+  holdAttributeSchema,
+  parse,
+  requiredErrors,
+  withCurrentAttributeSchema,
+} from './contact-mutations.js';
 import { throwIfInvalid } from './write-errors.js';
 
 /** The most items one `upsertContacts` call may carry. */
@@ -24,7 +31,7 @@ function itemValidationError(index: number, error: ValidationError): ValidationE
   );
 }
 
-function outcomeError(outcome: Extract<BatchOutcome, { ok: false }>) {
+function outcomeError(outcome: Extract<BatchOutcome, { holderId: string | null }>) {
   const { violation, holderId } = outcome;
   if (violation.kind === 'reference') {
     return new NotFoundError(
@@ -44,7 +51,14 @@ function outcomeError(outcome: Extract<BatchOutcome, { ok: false }>) {
  * written in one transaction (a statement per shape of input), and each item gets its own
  * result, so good items are written even when others are refused.
  */
-export async function upsertContacts(
+export function upsertContacts(
+  ctx: Context,
+  input: { contacts: readonly UpsertInput[] },
+): Promise<{ results: UpsertContactsItem[] }> {
+  return withCurrentAttributeSchema(ctx, () => upsertContactsOnce(ctx, input));
+}
+
+async function upsertContactsOnce(
   ctx: Context,
   input: { contacts: readonly UpsertInput[] },
 ): Promise<{ results: UpsertContactsItem[] }> {
@@ -84,12 +98,34 @@ export async function upsertContacts(
     }
   }
   if (valid.length === 0) return { results };
-  const outcomes = await ctx.db.contactBatch.upsertMany(valid.map((v) => v.upsert));
+  const schema = await ctx.db.attributeSchema();
+  const outcomes = await ctx.db.contactBatch.upsertMany(
+    valid.map((v) => v.upsert),
+    ({ contact, created }, item) => {
+      const errors = requiredErrors(schema, item.write, contact, created);
+      return errors.length > 0 ? errors : undefined;
+    },
+    (trx) => {
+      const touches = valid.some(
+        (v) =>
+          v.upsert.write.customAttributes !== undefined || v.upsert.write.profileIds !== undefined,
+      );
+      return holdAttributeSchema(
+        createWorkspaceData(trx, ctx.db.workspaceId),
+        schema,
+        touches ? { customAttributes: {} } : {},
+        true,
+      );
+    },
+  );
   outcomes.forEach((outcome, i) => {
-    const result = results[(valid[i] as { index: number }).index] as UpsertContactsItem;
+    const index = (valid[i] as { index: number }).index;
+    const result = results[index] as UpsertContactsItem;
     if (outcome.ok) {
       result.created = outcome.created;
       result.contact = outcome.contact;
+    } else if (!outcome.violation) {
+      result.error = itemValidationError(index, new ValidationError(outcome.refusal));
     } else {
       result.error = outcomeError(outcome);
     }

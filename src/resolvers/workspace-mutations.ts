@@ -1,17 +1,29 @@
 import { getCountries } from 'libphonenumber-js';
 import type { Context } from '../context.js';
+import type { UnknownAttributesPolicy } from '../db/schema.js';
 import type { FieldError } from '../errors.js';
 import { throwIfInvalid } from './write-errors.js';
 
 const REGIONS = new Set<string>(getCountries());
 
-/** Name and the default phone region (numbers without a country code are read in it). */
+/**
+ * Name, the default phone region (numbers without a country code are read in it) and what
+ * contact writes do with custom attribute keys that have no definition.
+ */
 export async function updateWorkspace(
   ctx: Context,
-  input: { name?: string | null; defaultPhoneRegion?: string | null },
+  input: {
+    name?: string | null;
+    defaultPhoneRegion?: string | null;
+    unknownAttributes?: UnknownAttributesPolicy | null;
+  },
 ) {
   const errors: FieldError[] = [];
-  const patch: { name?: string; defaultPhoneRegion?: string | null } = {};
+  const patch: {
+    name?: string;
+    defaultPhoneRegion?: string | null;
+    unknownAttributes?: UnknownAttributesPolicy;
+  } = {};
   if (input.name === null) errors.push({ path: ['name'], message: 'cannot be null' });
   else if (input.name !== undefined) {
     const name = input.name.trim();
@@ -28,6 +40,11 @@ export async function updateWorkspace(
         message: 'is not a country code with a phone numbering plan (e.g. FR)',
       });
     } else patch.defaultPhoneRegion = region;
+  }
+  if (input.unknownAttributes === null) {
+    errors.push({ path: ['unknownAttributes'], message: 'cannot be null; use STORE or REJECT' });
+  } else if (input.unknownAttributes !== undefined) {
+    patch.unknownAttributes = input.unknownAttributes;
   }
   throwIfInvalid(errors);
   const workspace = await ctx.db.updateWorkspace(patch);

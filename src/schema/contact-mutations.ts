@@ -37,11 +37,18 @@ function contactFields(t: ContactFieldsBuilder) {
     countryCode: t.string({ description: 'ISO 3166-1 alpha-2 code, any case.' }),
     blocked: t.boolean({ description: 'Block or unblock the contact.' }),
     organizationId: t.id({ description: 'The organization; `null` detaches it.' }),
+    profiles: t.stringList({
+      description:
+        'Slugs of the profiles the contact adopts besides the default one; replaces the set ' +
+        '(null or [] = none). Their required attributes apply.',
+    }),
     customAttributes: t.field({
       type: 'JSON',
       description:
         'Custom attributes (a JSON object; ≤ 100 keys, depth 5, 64 KB). On update and upsert the ' +
-        'given keys are merged in and keys set to null are removed; `null` clears them all.',
+        'given keys are merged in and keys set to null are removed; `null` clears them all. ' +
+        'Keys with an attribute definition are validated and stored normalized for its type ' +
+        '(archived ones are refused); keys without one follow the workspace’s `unknownAttributes`.',
     }),
   };
 }

@@ -1,5 +1,6 @@
 import type { Workspace } from '../db/schema.js';
 import { updateWorkspace } from '../resolvers/workspace-mutations.js';
+import { UnknownAttributesPolicyEnum } from './attributes.js';
 import { builder } from './builder.js';
 import { ValidationError } from './errors.js';
 
@@ -23,6 +24,11 @@ const WorkspaceRef = builder.objectRef<Workspace>('Workspace').implement({
     defaultPhoneRegion: t.exposeString('defaultPhoneRegion', {
       nullable: true,
       description: 'ISO country code used to read phone numbers written without a country code.',
+    }),
+    unknownAttributes: t.field({
+      type: UnknownAttributesPolicyEnum,
+      description: 'What contact writes do with custom attribute keys that have no definition.',
+      resolve: (w) => w.unknownAttributes,
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
   }),
@@ -65,6 +71,11 @@ const UpdateWorkspaceInput = builder.inputType('UpdateWorkspaceInput', {
     defaultPhoneRegion: t.string({
       description:
         'ISO country code (e.g. FR) for phone numbers written without a country code; null removes it.',
+    }),
+    unknownAttributes: t.field({
+      type: UnknownAttributesPolicyEnum,
+      description:
+        'STORE keeps custom attribute keys without a definition as untyped JSON; REJECT refuses them.',
     }),
   }),
 });
