@@ -163,6 +163,10 @@ describe('the schema', () => {
         'gte',
         'lt',
         'lte',
+        'startsWith',
+        'any',
+        'all',
+        'none',
         'exists',
       ]),
     );
@@ -176,7 +180,11 @@ describe('the schema', () => {
         'CREATED_AT',
         'UPDATED_AT',
         'LAST_ACTIVITY_AT',
+        'CUSTOM_ATTRIBUTE',
       ]),
+    );
+    expect(fieldNames('ContactOrder')).toEqual(
+      expect.arrayContaining(['field', 'direction', 'attributeKey']),
     );
   });
 

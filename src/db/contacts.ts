@@ -1,10 +1,25 @@
 import { type RawBuilder, sql } from 'kysely';
+import { attributeSortField } from './attribute-indexes.js';
 import { type ContactFilter, contactCondition } from './contact-filter.js';
-import { buildKeyset, type PageArgs, type SortField, type SortSpec } from './keyset.js';
+import {
+  buildKeyset,
+  type Keyset,
+  type PageArgs,
+  type SortField,
+  type SortSpec,
+} from './keyset.js';
 import { lowerContains } from './like.js';
-import { type Connection, countPartitioned, fetchPage, fetchPartitionedPages } from './paging.js';
-import type { Contact } from './schema.js';
+import {
+  type Connection,
+  countPartitioned,
+  countPerQuery,
+  fetchPage,
+  fetchPagesPerQuery,
+  fetchPartitionedPages,
+} from './paging.js';
+import type { AttributeType, Contact } from './schema.js';
 import type { WorkspaceScope } from './scope.js';
+import type { SegmentCondition } from './segments.js';
 
 export type ContactOrderField =
   | 'NAME'
@@ -13,10 +28,16 @@ export type ContactOrderField =
   | 'EXTERNAL_ID'
   | 'CREATED_AT'
   | 'UPDATED_AT'
-  | 'LAST_ACTIVITY_AT';
+  | 'LAST_ACTIVITY_AT'
+  | 'CUSTOM_ATTRIBUTE';
+
+/** One sort key of a contact list; CUSTOM_ATTRIBUTE carries its attribute's key and type. */
+export type ContactSortSpec = SortSpec & {
+  attribute?: { key: string; type: AttributeType } | null;
+};
 
 /** Sort keys exactly as the migrations index them (see `nullableKeysetIndexes`). */
-const CONTACT_SORT: Record<ContactOrderField, SortField> = {
+const CONTACT_SORT: Record<Exclude<ContactOrderField, 'CUSTOM_ATTRIBUTE'>, SortField> = {
   NAME: {
     column: 'contacts.name',
     key: 'lower(contacts.name) collate "C"',
@@ -88,15 +109,32 @@ export const DEFAULT_CONTACT_ORDER: SortSpec[] = [{ field: 'CREATED_AT', directi
 export type ContactQuery = {
   filter?: ContactFilter | null;
   search?: string | null;
-  orderBy?: readonly SortSpec[] | null;
+  orderBy?: readonly ContactSortSpec[] | null;
 };
+
+/**
+ * The keyset of a contact order. A custom attribute becomes a field of its own, named with
+ * its key and type, so a cursor made for another attribute (or for the same key before its
+ * type changed) is refused like any cursor of another order.
+ */
+export function contactKeyset(orderBy?: readonly ContactSortSpec[] | null): Keyset {
+  const fields: Record<string, SortField> = { ...CONTACT_SORT };
+  const specs: readonly ContactSortSpec[] = orderBy?.length ? orderBy : DEFAULT_CONTACT_ORDER;
+  const order = specs.map((spec) => {
+    const attribute = spec.field === 'CUSTOM_ATTRIBUTE' ? spec.attribute : null;
+    if (!attribute) return { field: spec.field, direction: spec.direction };
+    const field = `CUSTOM_ATTRIBUTE(${attribute.key}:${attribute.type})`;
+    fields[field] = attributeSortField(attribute.key, attribute.type);
+    return { field, direction: spec.direction };
+  });
+  return buildKeyset(fields, order, 'contacts.id');
+}
 
 export type ContactLookup = { externalId?: string; email?: string; phone?: string };
 
 /** Scoped reads of contacts. */
 export function contactsRepository(scope: WorkspaceScope) {
-  const keysetFor = (orderBy?: readonly SortSpec[] | null) =>
-    buildKeyset(CONTACT_SORT, orderBy?.length ? orderBy : DEFAULT_CONTACT_ORDER, 'contacts.id');
+  const keysetFor = contactKeyset;
 
   function matching(query: ContactQuery) {
     let q = scope.selectFrom('contacts').select(CONTACT_COLUMNS);
@@ -184,6 +222,28 @@ export function contactsRepository(scope: WorkspaceScope) {
 
     countByLabel(ids: readonly string[], query: ContactQuery) {
       return countPartitioned(scope.db, ids, (key) => matching(query).where(hasLabel(key)));
+    },
+
+    /**
+     * `Segment.contacts` for many segments at once (one statement): each segment's membership
+     * (which decides about deleted contacts) and the query's filter.
+     */
+    pagesBySegment(segments: readonly SegmentCondition[], query: ContactQuery, args: PageArgs) {
+      const members = { ...query, filter: { ...query.filter, includeDeleted: true } };
+      return fetchPagesPerQuery<Contact>(
+        scope.db,
+        segments.map((s) => ({ key: s.id, query: matching(members).where(s.condition) })),
+        keysetFor(query.orderBy),
+        args,
+      );
+    },
+
+    countBySegment(segments: readonly SegmentCondition[], query: ContactQuery) {
+      const members = { ...query, filter: { ...query.filter, includeDeleted: true } };
+      return countPerQuery(
+        scope.db,
+        segments.map((s) => ({ key: s.id, query: matching(members).where(s.condition) })),
+      );
     },
   };
 }

@@ -17,17 +17,20 @@ export type SortField = {
   /** The sort value, as indexed (`lower(contacts.name) collate "C"`). */
   key: string;
   /** SQL type to cast cursor values back to. */
-  type: 'text' | 'timestamptz';
+  type: KeyType;
   /** Present for nullable columns: the value that stands in for null inside the null group. */
   nullSentinel?: string;
 };
 
 export type SortSpec = { field: string; direction: Direction };
 
+/** SQL types of sort values (a cursor's values are cast back to them). */
+export type KeyType = 'text' | 'timestamptz' | 'boolean' | 'numeric';
+
 type KeyPart = {
   expression: string;
   direction: Direction;
-  type: 'text' | 'timestamptz' | 'boolean';
+  type: KeyType;
 };
 
 export type Keyset = {
@@ -126,9 +129,11 @@ export function decodeCursor(keyset: Keyset, cursor: string, argument: string): 
         ? typeof v === 'boolean'
         : part.type === 'timestamptz'
           ? typeof v === 'string' && isTimestampText(v)
-          : i < keyset.parts.length - 1
-            ? typeof v === 'string' && !v.includes('\u0000')
-            : typeof v === 'string' && isBigintText(v);
+          : part.type === 'numeric'
+            ? typeof v === 'string' && isNumericText(v)
+            : i < keyset.parts.length - 1
+              ? typeof v === 'string' && !v.includes('\u0000')
+              : typeof v === 'string' && isBigintText(v);
     if (!ok) throw new UserInputError(argument, 'is not a valid cursor');
   });
   return values;
@@ -141,6 +146,11 @@ const MAX_BIGINT = 9223372036854775807n;
 
 function isBigintText(v: string): boolean {
   return /^[0-9]{1,19}$/.test(v) && BigInt(v) <= MAX_BIGINT;
+}
+
+/** numeric's text output (never an exponent); NaN and infinities are not stored values. */
+function isNumericText(v: string): boolean {
+  return v.length <= 2000 && /^-?[0-9]+(\.[0-9]+)?$/.test(v);
 }
 
 /** `to_json(timestamptz)` text: ISO 8601 with an offset, or ±infinity; a real calendar day. */

@@ -113,6 +113,60 @@ export async function countPartitioned(
   return new Map(rows.map((r) => [r.partitionKey, Number(r.count)]));
 }
 
+/**
+ * Pages for many parents whose child queries differ in shape (each segment its own filter):
+ * one statement, a UNION ALL of each parent's limited page.
+ */
+export async function fetchPagesPerQuery<Row>(
+  db: Kysely<Database>,
+  parts: readonly { key: string; query: AnyQuery }[],
+  keyset: Keyset,
+  args: PageArgs,
+): Promise<Map<string, Page<Row>>> {
+  const plan = planPage(keyset, args);
+  const grouped = new Map<string, (Row & Record<string, unknown>)[]>();
+  if (parts.length > 0) {
+    const pages = parts.map(({ key, query }, ord) => {
+      let q = query;
+      for (const condition of plan.conditions) q = q.where(condition);
+      q = q.orderBy(orderByClause(keyset, plan.backward)).limit(plan.limit + 1);
+      return sql`(select ${key}::text as partition_key, ${ord}::int as partition_ord, x.*
+        from (${withCursors(q, keyset, plan)}) as x)`;
+    });
+    const outerOrder = keyset.parts
+      .map(
+        (p, i) => `x.cursor_key_${i} ${(p.direction === 'ASC') !== plan.backward ? 'asc' : 'desc'}`,
+      )
+      .join(', ');
+    const { rows } = await sql<Row & { partitionKey: string } & Record<string, unknown>>`
+      select x.* from (${sql.join(pages, sql` union all `)}) as x
+      order by x.partition_ord, ${sql.raw(outerOrder)}`.execute(db);
+    for (const row of rows) {
+      const list = grouped.get(row.partitionKey) ?? [];
+      list.push(row);
+      grouped.set(row.partitionKey, list);
+    }
+  }
+  return new Map(parts.map(({ key }) => [key, toPage(keyset, plan, args, grouped.get(key) ?? [])]));
+}
+
+/** Counts for many parents whose queries differ in shape, in one statement. */
+export async function countPerQuery(
+  db: Kysely<Database>,
+  parts: readonly { key: string; query: AnyQuery }[],
+): Promise<Map<string, number>> {
+  if (parts.length === 0) return new Map();
+  const counts = parts.map(
+    ({ key, query }) =>
+      sql`select ${key}::text as key, (${query.clearSelect().select(sql<string>`count(*)`.as('count'))}) as count`,
+  );
+  const { rows } = await sql<{ key: string; count: string }>`${sql.join(
+    counts,
+    sql` union all `,
+  )}`.execute(db);
+  return new Map(rows.map((r) => [r.key, Number(r.count)]));
+}
+
 function sqlAlias(column: RawBuilder<unknown>, i: number) {
   return column.as(`cursor_key_${i}`);
 }

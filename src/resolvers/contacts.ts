@@ -1,13 +1,13 @@
 import { batchLoader, type Context } from '../context.js';
-import type { ContactOrderField } from '../db/contacts.js';
-import type { PageArgs, SortSpec } from '../db/keyset.js';
+import type { PageArgs } from '../db/keyset.js';
 import type { Contact } from '../db/schema.js';
 import { UserInputError } from '../errors.js';
 import { normalizePhone } from '../validation/phone.js';
+import { type ContactOrderInput, toContactOrder } from './contact-order.js';
 import { type ContactFilterInput, prepareContactFilter } from './filters.js';
 import { localId } from './ids.js';
 
-export type ContactOrderInput = { field: ContactOrderField; direction: 'ASC' | 'DESC' };
+export type { ContactOrderInput } from './contact-order.js';
 
 export type ContactsArgs = PageArgs & {
   filter?: ContactFilterInput | null;
@@ -52,7 +52,7 @@ async function toQuery(ctx: Context, args: ContactsArgs, path: string) {
   return {
     filter: args.filter ? await prepareContactFilter(ctx, args.filter, `${path}filter`) : null,
     search: args.search,
-    orderBy: args.orderBy as SortSpec[] | null | undefined,
+    orderBy: await toContactOrder(ctx, args.orderBy),
   };
 }
 

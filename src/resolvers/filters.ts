@@ -1,10 +1,15 @@
 import type { Context } from '../context.js';
 import type { AttributeSchema } from '../db/attribute-schema.js';
-import type { ContactFilter, LabelSetFilter } from '../db/contact-filter.js';
+import type { AttributeFilter, ContactFilter, LabelSetFilter } from '../db/contact-filter.js';
 import type { ConversationFilter } from '../db/conversations.js';
 import type { DateTimeFilter, IdFilter, StringFilter } from '../db/filters.js';
 import type { ContactType, ConversationChannel, ConversationStatus } from '../db/schema.js';
 import { localId, localIds } from './ids.js';
+import {
+  resolveSegmentSet,
+  type SegmentResolution,
+  type SegmentSetFilterInput,
+} from './segment-filters.js';
 
 /** A JSON value as GraphQL's JSON scalar delivers it (anything but null; null means absent). */
 // biome-ignore lint/complexity/noBannedTypes: `{}` is exactly "any value but null/undefined".
@@ -20,6 +25,10 @@ export type AttributeFilterInput = {
   gte?: JsonValue | null;
   lt?: JsonValue | null;
   lte?: JsonValue | null;
+  startsWith?: string | null;
+  any?: readonly JsonValue[] | null;
+  all?: readonly JsonValue[] | null;
+  none?: readonly JsonValue[] | null;
   exists?: boolean | null;
 };
 
@@ -52,6 +61,7 @@ export type ContactFilterInput = {
   updatedAt?: DateTimeFilter | null;
   lastActivityAt?: DateTimeFilter | null;
   attributes?: readonly AttributeFilterInput[] | null;
+  segmentIds?: SegmentSetFilterInput | null;
   includeDeleted?: boolean | null;
 };
 
@@ -104,26 +114,55 @@ export async function prepareContactFilter(
   ctx: Context,
   input: ContactFilterInput,
   path = 'filter',
+  segments: SegmentResolution = { chain: [], strict: false },
 ): Promise<ContactFilter> {
   let schema: Promise<AttributeSchema> | undefined;
   const attributeSchema = () => {
     schema ??= ctx.db.attributeSchema();
     return schema;
   };
-  const resolve = async (filter: ContactFilter): Promise<ContactFilter> => {
-    const [and, or, not, attributes] = await Promise.all([
-      filter.and ? Promise.all(filter.and.map(resolve)) : filter.and,
-      filter.or ? Promise.all(filter.or.map(resolve)) : filter.or,
-      filter.not ? resolve(filter.not) : filter.not,
+  // `segmentIds` rides along from the input (toContactFilter spreads it) with its path.
+  const resolve = async (
+    filter: ContactFilter & Pick<ContactFilterInput, 'segmentIds'>,
+    p: string,
+  ): Promise<ContactFilter> => {
+    const [and, or, not, attributes, segmentSet] = await Promise.all([
+      filter.and ? Promise.all(filter.and.map((f, i) => resolve(f, `${p}.and[${i}]`))) : filter.and,
+      filter.or ? Promise.all(filter.or.map((f, i) => resolve(f, `${p}.or[${i}]`))) : filter.or,
+      filter.not ? resolve(filter.not, `${p}.not`) : filter.not,
       filter.attributes?.length
-        ? attributeSchema().then((s) =>
-            filter.attributes?.map((f) => ({ ...f, definition: s.byKey.get(f.key) ?? null })),
-          )
+        ? attributeSchema().then((s) => withDefinitions(ctx, s, filter.attributes ?? [], p))
         : filter.attributes,
+      filter.segmentIds
+        ? resolveSegmentSet(ctx, filter.segmentIds, `${p}.segmentIds`, segments, (i, ip, r) =>
+            prepareContactFilter(ctx, i, ip, r),
+          )
+        : undefined,
     ]);
-    return { ...filter, and, or, not, attributes };
+    const { segmentIds: _ids, ...rest } = filter;
+    return { ...rest, and, or, not, attributes, segments: segmentSet };
   };
-  return resolve(toContactFilter(input, path));
+  return resolve(toContactFilter(input, path), path);
+}
+
+/**
+ * Each attribute condition with its key's definition (null: an untyped key), its path for
+ * errors, and for PHONE keys the workspace's default region (operands without a country code).
+ */
+async function withDefinitions(
+  ctx: Context,
+  schema: AttributeSchema,
+  attributes: readonly AttributeFilter[],
+  path: string,
+): Promise<AttributeFilter[]> {
+  const typed = attributes.map((f, i) => ({
+    ...f,
+    definition: schema.byKey.get(f.key) ?? null,
+    path: `${path}.attributes[${i}]`,
+  }));
+  if (!typed.some((f) => f.definition?.type === 'PHONE')) return typed;
+  const phoneRegion = (await ctx.db.workspace())?.defaultPhoneRegion ?? null;
+  return typed.map((f) => (f.definition?.type === 'PHONE' ? { ...f, phoneRegion } : f));
 }
 
 export function toConversationFilter(

@@ -10,6 +10,7 @@ import type {
   ContactFilterInput,
   LabelSetFilterInput,
 } from '../resolvers/filters.js';
+import type { SegmentSetFilterInput } from '../resolvers/segment-filters.js';
 import { type Args, builder } from './builder.js';
 import { ConversationStatus } from './conversation.js';
 import { DateTimeFilter, IDFilter, OrderDirection, StringFilter } from './filters.js';
@@ -42,6 +43,12 @@ export const ContactOrderField = builder.enumType('ContactOrderField', {
     CREATED_AT: { description: 'Creation time.' },
     UPDATED_AT: { description: 'Last change.' },
     LAST_ACTIVITY_AT: { description: 'Latest activity (conversations, messages).' },
+    CUSTOM_ATTRIBUTE: {
+      description:
+        'A custom attribute named by `attributeKey`, typed by its definition: numbers ' +
+        'numerically, dates and date-times in time order, TEXT, LIST and URL ignoring case, ' +
+        'false before true. Contacts without a value come last in both directions.',
+    },
   },
 });
 
@@ -54,6 +61,11 @@ export const ContactOrder = builder.inputRef<ContactOrderInput>('ContactOrder').
       description: 'The field to sort by.',
     }),
     direction: t.field({ type: OrderDirection, required: true, description: 'The direction.' }),
+    attributeKey: t.string({
+      description:
+        'With CUSTOM_ATTRIBUTE (and only then): the key of an active attribute definition of a ' +
+        'sortable type (not JSON or MULTI_SELECT).',
+    }),
   }),
 });
 
@@ -66,12 +78,28 @@ export const LabelSetFilter = builder.inputRef<LabelSetFilterInput>('LabelSetFil
   }),
 });
 
+export const SegmentSetFilter = builder
+  .inputRef<SegmentSetFilterInput>('SegmentSetFilter')
+  .implement({
+    description:
+      'Conditions on the segments a contact is in (their current filters); all given operators must hold.',
+    fields: (t) => ({
+      any: t.idList({
+        description: 'Is in at least one of these segments (an unknown segment has no members).',
+      }),
+      none: t.idList({ description: 'Is in none of these segments.' }),
+    }),
+  });
+
 export const AttributeFilterInput = builder
   .inputRef<AttributeFilterShape>('AttributeFilter')
   .implement({
     description:
-      'A condition on one custom attribute, compared as JSON: numbers as numbers, strings as strings ' +
-      '(ISO dates therefore compare in time order), never across types.',
+      'A condition on one custom attribute; all given operators must hold. A key with a definition ' +
+      'compares typed: operands are normalized as values are on write (a NUMBER operand "9" is 9, ' +
+      'a DATETIME operand is read in its offset and compared in UTC), numbers numerically, dates ' +
+      'in time order, and an operator the type does not take is refused. A key without a ' +
+      'definition compares as JSON: numbers as numbers, strings as strings, never across types.',
     fields: (t) => ({
       key: t.string({
         required: true,
@@ -95,6 +123,22 @@ export const AttributeFilterInput = builder
       }),
       lt: t.field({ type: 'JSON', description: 'Less than this number or string.' }),
       lte: t.field({ type: 'JSON', description: 'Less than or equal to this number or string.' }),
+      startsWith: t.string({
+        description: 'A text attribute starting with this text (ignoring case).',
+      }),
+      any: t.field({
+        type: ['JSON'],
+        description: 'A MULTI_SELECT (or array) attribute holding at least one of these options.',
+      }),
+      all: t.field({
+        type: ['JSON'],
+        description: 'A MULTI_SELECT (or array) attribute holding every one of these options.',
+      }),
+      none: t.field({
+        type: ['JSON'],
+        description:
+          'A MULTI_SELECT (or array) attribute holding none of these options (contacts without it match).',
+      }),
       exists: t.boolean({ description: 'true: the attribute is set; false: it is not.' }),
     }),
   });
@@ -124,6 +168,10 @@ ContactFilter.implement({
     attributes: t.field({
       type: [AttributeFilterInput],
       description: 'Custom attribute conditions, all must hold.',
+    }),
+    segmentIds: t.field({
+      type: SegmentSetFilter,
+      description: 'Is (or is not) in segments.',
     }),
     includeDeleted: t.boolean({
       description: 'Include soft-deleted contacts (hidden by default). Read at the top level only.',
