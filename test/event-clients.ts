@@ -18,10 +18,11 @@ export type EventArgs = {
   types?: string[];
   contactId?: string;
   fields?: string[];
+  segmentId?: string;
 };
 
-export const SUBSCRIPTION = `subscription Events($after: String, $types: [ContactEventType!], $contactId: ID, $fields: [String!]) {
-  contactEvents(after: $after, types: $types, contactId: $contactId, fields: $fields) { ${EVENT_FIELDS} }
+export const SUBSCRIPTION = `subscription Events($after: String, $types: [ContactEventType!], $contactId: ID, $fields: [String!], $segmentId: ID) {
+  contactEvents(after: $after, types: $types, contactId: $contactId, fields: $fields, segmentId: $segmentId) { ${EVENT_FIELDS} }
 }`;
 
 /** Waits until `predicate` holds, polling; fails with `what` after `timeoutMs`. */

@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
+import { type ContactFilter, membershipCondition, snapshotRow } from './contact-filter.js';
 import type { ContactEventType, JsonObject } from './schema.js';
 import type { WorkspaceScope } from './scope.js';
 
@@ -22,9 +23,20 @@ export type StreamBounds = { head: string; prunedThrough: string };
 export type ContactEventFilter = {
   types?: readonly ContactEventType[];
   contactId?: string;
-  /** CONTACT_UPDATED only when one of these fields changed; other types pass. */
+  /**
+   * CONTACT_UPDATED only when one of these fields changed; other types pass. `customAttributes`
+   * stands for every `customAttributes.<key>`.
+   */
   fields?: readonly string[];
+  /**
+   * Events of contacts in this segment (its prepared filter) right before or right after the
+   * event. Needs SQL: `eventMatches` cannot tell, `selectMatching` can.
+   */
+  segment?: ContactFilter;
 };
+
+/** Custom attributes change per key, as `customAttributes.<key>`. */
+export const CUSTOM_ATTRIBUTE_FIELD = 'customAttributes.';
 
 /** The snapshot keys, which are also the names `fields` and `FieldChange.field` use. */
 export const CONTACT_EVENT_FIELDS = [
@@ -43,6 +55,7 @@ export const CONTACT_EVENT_FIELDS = [
   'blocked',
   'organizationId',
   'labelIds',
+  'profileIds',
   'customAttributes',
   'additionalAttributes',
   'lastActivityAt',
@@ -54,23 +67,47 @@ const COLUMNS = sql.raw(
   'e.workspace_id::text as "workspaceId", e.seq::text as seq, e.type, e.contact_id::text as "contactId", e.snapshot, e.changes, e.occurred_at as "occurredAt"',
 );
 
+/** Where an event's snapshot is, and the contact right before it (null: it did not exist). */
+const AFTER = snapshotRow('e.snapshot');
+const BEFORE_JSON = 'contact_event_before(e.type, e.snapshot, e.changes)';
+const BEFORE = snapshotRow(BEFORE_JSON);
+
 function matching(filter: ContactEventFilter): RawBuilder<boolean> {
   const parts: RawBuilder<boolean>[] = [];
   if (filter.types?.length) parts.push(sql<boolean>`e.type = any(${[...filter.types]}::text[])`);
   if (filter.contactId !== undefined) parts.push(sql<boolean>`e.contact_id = ${filter.contactId}`);
   if (filter.fields?.length) {
+    const wanted = [...filter.fields];
+    const anyAttribute = wanted.includes('customAttributes');
     parts.push(sql<boolean>`(e.type <> 'CONTACT_UPDATED' or exists (
-      select 1 from jsonb_array_elements(e.changes) c where c ->> 'field' = any(${[...filter.fields]}::text[])))`);
+      select 1 from jsonb_array_elements(e.changes) c where c ->> 'field' = any(${wanted}::text[])
+        ${anyAttribute ? sql`or starts_with(c ->> 'field', ${CUSTOM_ATTRIBUTE_FIELD})` : sql``}))`);
+  }
+  if (filter.segment) {
+    parts.push(
+      sql<boolean>`(${membershipCondition(filter.segment, AFTER)} or (${sql.raw(BEFORE_JSON)} is not null and ${membershipCondition(filter.segment, BEFORE)}))`,
+    );
   }
   return parts.length ? sql<boolean>`${sql.join(parts, sql` and `)}` : sql<boolean>`true`;
 }
 
-/** Does `event` pass `filter`? The same rule as `matching`, for events already in memory. */
+function fieldWanted(field: string, wanted: readonly string[]): boolean {
+  return (
+    wanted.includes(field) ||
+    (field.startsWith(CUSTOM_ATTRIBUTE_FIELD) && wanted.includes('customAttributes'))
+  );
+}
+
+/**
+ * Does `event` pass `filter`? The same rule as `matching`, for events already in memory —
+ * except `segment`, which only SQL can tell (see `selectMatching`).
+ */
 export function eventMatches(event: StoredContactEvent, filter: ContactEventFilter): boolean {
   if (filter.types?.length && !filter.types.includes(event.type)) return false;
   if (filter.contactId !== undefined && event.contactId !== filter.contactId) return false;
   if (filter.fields?.length && event.type === 'CONTACT_UPDATED') {
-    return event.changes.some((c) => filter.fields?.includes(c.field));
+    const wanted = filter.fields;
+    return event.changes.some((c) => fieldWanted(c.field, wanted));
   }
   return true;
 }
@@ -142,6 +179,19 @@ export function contactEventsRepository(scope: WorkspaceScope) {
         select count(*)::int as n from contact_events e
         where ${scope.owns('e')} and ${matching(filter)}`.execute(scope.db);
       return rows[0]?.n ?? 0;
+    },
+
+    /** Which of these events (by seq) pass `filter`, segment included: one statement. */
+    async selectMatching(
+      seqs: readonly string[],
+      filter: ContactEventFilter,
+    ): Promise<Set<string>> {
+      const { rows } = await sql<{ seq: string }>`
+        select e.seq::text as seq from contact_events e
+        where ${scope.owns('e')} and e.seq = any(${[...seqs]}::bigint[]) and ${matching(filter)}`.execute(
+        scope.db,
+      );
+      return new Set(rows.map((r) => r.seq));
     },
 
     bySeqs(seqs: readonly string[]): Promise<StoredContactEvent[]> {

@@ -3,6 +3,7 @@ import * as initial from './migrations/2026-11-25T00-00_initial.js';
 import * as messages from './migrations/2026-11-25T01-00_messages.js';
 import * as events from './migrations/2026-11-25T02-00_events.js';
 import * as attributes from './migrations/2026-11-26T00-00_attributes.js';
+import * as segmentEvents from './migrations/2026-11-26T01-00_segment-events.js';
 import type { Database } from './schema.js';
 
 /** Migrations in code (no directory scan), so they run the same under tsx, bundles and tests. */
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-25T01-00_messages': messages,
   '2026-11-25T02-00_events': events,
   '2026-11-26T00-00_attributes': attributes,
+  '2026-11-26T01-00_segment-events': segmentEvents,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import {
   type ContactEventFilter,
   eventMatches,
@@ -21,6 +22,11 @@ export class FanoutGroup<T> {
     readonly key: string,
     readonly filter: ContactEventFilter,
     readonly transform: Transform<T>,
+    /**
+     * For filters memory cannot decide (a segment): which of a page's events pass, asked of
+     * the database once per page.
+     */
+    private readonly select?: (events: StoredContactEvent[]) => Promise<Set<string>>,
   ) {}
 
   /**
@@ -56,9 +62,24 @@ export class FanoutGroup<T> {
     }
   }
 
-  /** Starts transforming the batch's matching events now; delivers them in order. */
-  dispatch(events: readonly StoredContactEvent[]): Promise<void> {
-    const matching = events.filter((e) => eventMatches(e, this.filter));
+  /**
+   * Starts transforming the batch's matching events now; delivers them in order. The tail
+   * awaits each batch before handing out the next, so an SQL selection keeps the order.
+   */
+  async dispatch(events: readonly StoredContactEvent[]): Promise<void> {
+    let matching = events.filter((e) => eventMatches(e, this.filter));
+    if (matching.length > 0 && this.select) {
+      let selected: Set<string>;
+      try {
+        selected = await selectWithRetry(this.select, matching);
+      } catch {
+        // The tail has moved on: break the members' streams so their clients resume from
+        // their last cursor (replayed from storage) instead of silently missing this page.
+        for (const member of this.members) member.abort(INTERRUPTED);
+        return this.chain;
+      }
+      matching = matching.filter((e) => selected.has(e.seq));
+    }
     if (matching.length === 0) return this.chain;
     const results = matching.map((event) => ({
       seq: event.seq,
@@ -73,5 +94,27 @@ export class FanoutGroup<T> {
       }
     });
     return this.chain;
+  }
+}
+
+const SELECT_ATTEMPTS = 3;
+
+const INTERRUPTED = new GraphQLError(
+  'The event stream was interrupted: reconnect and resume from your last cursor',
+  { extensions: { code: 'STREAM_INTERRUPTED' } },
+);
+
+/** A failed selection (the database briefly unreachable) is tried again before giving up. */
+async function selectWithRetry(
+  select: (events: StoredContactEvent[]) => Promise<Set<string>>,
+  events: StoredContactEvent[],
+): Promise<Set<string>> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await select(events);
+    } catch (error) {
+      if (attempt >= SELECT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
   }
 }

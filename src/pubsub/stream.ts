@@ -107,7 +107,19 @@ export class ContactEventStream {
           () => {
             group = this.groups.get(key) as FanoutGroup<T> | undefined;
             if (!group) {
-              group = new FanoutGroup<T>(key, request.filter, request.transform);
+              const filter = request.filter;
+              group = new FanoutGroup<T>(
+                key,
+                filter,
+                request.transform,
+                filter.segment
+                  ? (events) =>
+                      store.selectMatching(
+                        events.map((e) => e.seq),
+                        filter,
+                      )
+                  : undefined,
+              );
               this.groups.set(key, group as FanoutGroup<unknown>);
             }
             group.members.add(subscriber);

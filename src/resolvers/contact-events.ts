@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import {
   CONTACT_EVENT_FIELDS,
   type ContactEventFilter,
+  CUSTOM_ATTRIBUTE_FIELD,
   type StoredContactEvent,
   type StreamBounds,
 } from '../db/contact-events.js';
@@ -13,28 +14,38 @@ import { decodeEventCursor, encodeEventCursor } from '../event-cursor.js';
 import { ContactEventSource } from '../pubsub/source.js';
 import { SubscriberTooSlow } from '../pubsub/subscriber.js';
 import { localId } from './ids.js';
+import { segmentEventFilter } from './segments.js';
 
 export type ContactEventArgs = {
   after?: string | null;
   types?: readonly ContactEventType[] | null;
   contactId?: string | null;
   fields?: readonly string[] | null;
+  segmentId?: string | null;
 };
 
 const KNOWN_FIELDS = new Set<string>(CONTACT_EVENT_FIELDS);
 
-function toFilter(args: ContactEventArgs): ContactEventFilter {
-  const unknown = args.fields?.find((f) => !KNOWN_FIELDS.has(f));
+function knownField(field: string): boolean {
+  return (
+    KNOWN_FIELDS.has(field) ||
+    (field.startsWith(CUSTOM_ATTRIBUTE_FIELD) && field.length > CUSTOM_ATTRIBUTE_FIELD.length)
+  );
+}
+
+async function toFilter(ctx: Context, args: ContactEventArgs): Promise<ContactEventFilter> {
+  const unknown = args.fields?.find((f) => !knownField(f));
   if (unknown !== undefined) {
     throw new UserInputError(
       'fields',
-      `"${unknown.slice(0, 40)}" is not a contact field; use one of ${CONTACT_EVENT_FIELDS.join(', ')}`,
+      `"${unknown.slice(0, 40)}" is not a contact field; use one of ${CONTACT_EVENT_FIELDS.join(', ')} or customAttributes.<key>`,
     );
   }
   return {
     types: args.types ?? undefined,
     contactId: args.contactId == null ? undefined : localId(args.contactId, 'Contact', 'contactId'),
     fields: args.fields ?? undefined,
+    segment: args.segmentId == null ? undefined : await segmentEventFilter(ctx, args.segmentId),
   };
 }
 
@@ -62,7 +73,7 @@ export type ContactEventConnectionArgs = ContactEventArgs & {
 
 /** `Query.contactEvents`: the stored stream, oldest first, with the subscription's cursors. */
 export async function listContactEvents(ctx: Context, args: ContactEventConnectionArgs) {
-  const filter = toFilter(args);
+  const filter = await toFilter(ctx, args);
   const { limit, backward } = pageSize(args);
   const after =
     args.after == null ? '0' : decodeEventCursor(args.after, ctx.db.workspaceId, 'after');
@@ -109,7 +120,7 @@ export async function subscribeContactEvents(
   ctx: Context,
   args: ContactEventArgs,
 ): Promise<ContactEventSource> {
-  const filter = toFilter(args);
+  const filter = await toFilter(ctx, args);
   let after: string | undefined;
   if (args.after != null) {
     after = decodeEventCursor(args.after, ctx.db.workspaceId, 'after');

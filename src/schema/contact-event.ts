@@ -33,6 +33,7 @@ const ID_FIELDS: Record<string, string> = {
   id: 'Contact',
   organizationId: 'Organization',
   labelIds: 'Label',
+  profileIds: 'Profile',
 };
 
 function globalIds(field: string, value: unknown): unknown {
@@ -57,7 +58,9 @@ const FieldChange = builder.objectRef<FieldChangeRow>('FieldChange').implement({
   description: 'One field of a contact, before and after a change.',
   fields: (t) => ({
     field: t.exposeString('field', {
-      description: 'The field, named as in the snapshot (e.g. `email`, `labelIds`).',
+      description:
+        'The field, named as in the snapshot (e.g. `email`, `labelIds`); custom attributes change ' +
+        'per key, as `customAttributes.<key>`.',
     }),
     before: t.field({
       type: 'JSON',
@@ -123,7 +126,7 @@ ContactEventRef.implement({
       type: 'JSON',
       description:
         'The contact right after the change: its fields by name, with global IDs ' +
-        '(`id`, `organizationId`, `labelIds`).',
+        '(`id`, `organizationId`, `labelIds`, `profileIds`).',
       resolve: (e) => presentSnapshot(e.snapshot),
     }),
     changes: t.field({
@@ -165,8 +168,14 @@ const filterArgs = (t: Parameters<Parameters<typeof builder.queryField>[1]>[0]) 
   contactId: t.arg.id({ description: 'Only events of this contact.' }),
   fields: t.arg.stringList({
     description:
-      'CONTACT_UPDATED only when one of these fields changed (names as in `FieldChange.field`); ' +
-      'other types are not affected.',
+      'CONTACT_UPDATED only when one of these fields changed (names as in `FieldChange.field`; ' +
+      '`customAttributes` matches any `customAttributes.<key>`); other types are not affected.',
+  }),
+  segmentId: t.arg.id({
+    description:
+      'Only events of contacts in this segment right before or right after the event (so a ' +
+      'contact entering or leaving it is included): the segment’s filter applied to the contact ' +
+      'as the event recorded it. A subscription uses the filter the segment had when it started.',
   }),
 });
 
