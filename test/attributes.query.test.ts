@@ -29,7 +29,7 @@ type Connection = {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
 };
 
-async function gql<T>(query: string, variables: Json = {}, key?: string): Promise<T> {
+async function request<T>(query: string, variables: Json = {}, key?: string): Promise<T> {
   const response = (await t.gql(query, variables, { key })) as GraphQLResponse<T>;
   if (response.errors?.length || !response.data) {
     throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
@@ -46,7 +46,7 @@ const CONTACTS = `query AttrQueryContacts($filter: ContactFilter, $orderBy: [Con
 }`;
 
 async function page(variables: Json, key?: string): Promise<Connection> {
-  return (await gql<{ contacts: Connection }>(CONTACTS, variables, key)).contacts;
+  return (await request<{ contacts: Connection }>(CONTACTS, variables, key)).contacts;
 }
 
 /** Names of the contacts a filter returns, sorted (order-independent expectations). */
@@ -75,7 +75,7 @@ async function define(
   options: string[] | null = null,
   apiKey?: string,
 ): Promise<string> {
-  const data = await gql<{
+  const data = await request<{
     createAttributeDefinition: { __typename: string; attributeDefinition?: { id: string } };
   }>(
     `mutation AttrQueryDefine($input: CreateAttributeDefinitionInput!) {
@@ -94,7 +94,7 @@ async function define(
 }
 
 async function definitionMutation(name: string, input: Json): Promise<void> {
-  const data = await gql<Record<string, { __typename: string }>>(
+  const data = await request<Record<string, { __typename: string }>>(
     `mutation AttrQueryDefinitionChange($input: ${name[0]?.toUpperCase()}${name.slice(1)}Input!) {
       ${name}(input: $input) { __typename ... on Error { message } }
     }`,
@@ -104,7 +104,7 @@ async function definitionMutation(name: string, input: Json): Promise<void> {
 }
 
 async function createContact(name: string, customAttributes: Json, key?: string): Promise<string> {
-  const data = await gql<{
+  const data = await request<{
     createContact: { __typename: string; contact?: { id: string } };
   }>(
     `mutation AttrQueryCreate($input: CreateContactInput!) {
@@ -137,7 +137,7 @@ const except = (...names: string[]) => ALL.filter((n) => !names.includes(n));
 
 beforeAll(async () => {
   t = await startTestServer();
-  await gql(
+  await request(
     `mutation AttrQueryRegion { updateWorkspace(input: { defaultPhoneRegion: "FR" }) { __typename } }`,
   );
   await define('ltv', 'NUMBER');
@@ -453,7 +453,7 @@ describe('archived definitions in filters', () => {
     expect(sorted).toMatch(/^orderBy\[0\]\.attributeKey: .*archived/);
     await definitionMutation('restoreAttributeDefinition', { id });
     expect(await names({ attributes: [{ key: 'legacy', gte: 5 }] })).toEqual(['Old']);
-    await gql(
+    await request(
       `mutation AttrQueryDeleteOld($input: DeleteContactInput!) { deleteContact(input: $input) { __typename } }`,
       { input: { id: (await page({ filter: { name: { eq: 'Old' } } })).edges[0]?.node.id } },
     );
@@ -695,7 +695,7 @@ describe('keyset paging through an attribute order', () => {
       }
     }`;
     const statements = await t.countStatements(() =>
-      gql(query, {
+      request(query, {
         filter: {
           attributes: [
             { key: 'batch', eq: 'paging' },

@@ -24,6 +24,9 @@ const NODE_TYPES = new Set([
   'Label',
   'Conversation',
   'Message',
+  'Segment',
+  'AttributeDefinition',
+  'Profile',
 ]);
 
 import type { JsonValue } from '../resolvers/filters.js';

@@ -1,5 +1,7 @@
 import { builder } from './builder.js';
 import './errors.js';
+import './attributes.js';
+import './attribute-mutations.js';
 import './contact.js';
 import './contact-mutations.js';
 import './contact-batch.js';
@@ -12,6 +14,9 @@ import './label-mutations.js';
 import './message.js';
 import './organization.js';
 import './organization-mutations.js';
+import './segment.js';
+import './segment-mutations.js';
+import './template.js';
 import './viewer.js';
 
 /** The whole GraphQL schema; each domain file adds its types and root fields. */

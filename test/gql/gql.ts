@@ -87,6 +87,12 @@ type Documents = {
     "\n  mutation OrganizationsWriteCreateContact($input: CreateContactInput!) {\n    createContact(input: $input) {\n      __typename\n      ... on CreateContactSuccess { contact { id organization { id } } }\n    }\n  }\n": typeof types.OrganizationsWriteCreateContactDocument,
     "\n  query OrganizationsWriteGetContact($id: ID!) {\n    contact(id: $id) { id organization { id } }\n  }\n": typeof types.OrganizationsWriteGetContactDocument,
     "\n  query SmokeViewer {\n    viewer { workspace { id name } scopes }\n    contacts(first: 5) { totalCount edges { node { id name } } }\n  }\n": typeof types.SmokeViewerDocument,
+    "\n  query TemplatesRender($contactId: ID!, $template: String!, $locale: String, $timeZone: String) {\n    renderTemplate(contactId: $contactId, template: $template, locale: $locale, timeZone: $timeZone) {\n      __typename\n      ... on RenderTemplateSuccess { text }\n      ... on ValidationError { message fieldErrors { path message } }\n      ... on NotFoundError { field message }\n    }\n  }\n": typeof types.TemplatesRenderDocument,
+    "\n  mutation TemplatesCreateContact($input: CreateContactInput!) {\n    createContact(input: $input) {\n      __typename\n      ... on CreateContactSuccess { contact { id } }\n    }\n  }\n": typeof types.TemplatesCreateContactDocument,
+    "\n  mutation TemplatesDelete($input: DeleteContactInput!) {\n    deleteContact(input: $input) { __typename }\n  }\n": typeof types.TemplatesDeleteDocument,
+    "\n  mutation TemplatesDefine($input: CreateAttributeDefinitionInput!) {\n    createAttributeDefinition(input: $input) {\n      __typename\n      ... on CreateAttributeDefinitionSuccess { attributeDefinition { id } }\n    }\n  }\n": typeof types.TemplatesDefineDocument,
+    "\n  mutation TemplatesArchive($input: ArchiveAttributeDefinitionInput!) {\n    archiveAttributeDefinition(input: $input) {\n      __typename\n      ... on ArchiveAttributeDefinitionSuccess { affectedContacts }\n    }\n  }\n": typeof types.TemplatesArchiveDocument,
+    "\n  mutation TemplatesSetPolicy($input: UpdateWorkspaceInput!) {\n    updateWorkspace(input: $input) { __typename }\n  }\n": typeof types.TemplatesSetPolicyDocument,
 };
 const documents: Documents = {
     "\n  query AuthScopes {\n    viewer { workspace { id } scopes }\n    contacts(first: 3) { totalCount edges { node { id } } }\n  }\n": types.AuthScopesDocument,
@@ -162,6 +168,12 @@ const documents: Documents = {
     "\n  mutation OrganizationsWriteCreateContact($input: CreateContactInput!) {\n    createContact(input: $input) {\n      __typename\n      ... on CreateContactSuccess { contact { id organization { id } } }\n    }\n  }\n": types.OrganizationsWriteCreateContactDocument,
     "\n  query OrganizationsWriteGetContact($id: ID!) {\n    contact(id: $id) { id organization { id } }\n  }\n": types.OrganizationsWriteGetContactDocument,
     "\n  query SmokeViewer {\n    viewer { workspace { id name } scopes }\n    contacts(first: 5) { totalCount edges { node { id name } } }\n  }\n": types.SmokeViewerDocument,
+    "\n  query TemplatesRender($contactId: ID!, $template: String!, $locale: String, $timeZone: String) {\n    renderTemplate(contactId: $contactId, template: $template, locale: $locale, timeZone: $timeZone) {\n      __typename\n      ... on RenderTemplateSuccess { text }\n      ... on ValidationError { message fieldErrors { path message } }\n      ... on NotFoundError { field message }\n    }\n  }\n": types.TemplatesRenderDocument,
+    "\n  mutation TemplatesCreateContact($input: CreateContactInput!) {\n    createContact(input: $input) {\n      __typename\n      ... on CreateContactSuccess { contact { id } }\n    }\n  }\n": types.TemplatesCreateContactDocument,
+    "\n  mutation TemplatesDelete($input: DeleteContactInput!) {\n    deleteContact(input: $input) { __typename }\n  }\n": types.TemplatesDeleteDocument,
+    "\n  mutation TemplatesDefine($input: CreateAttributeDefinitionInput!) {\n    createAttributeDefinition(input: $input) {\n      __typename\n      ... on CreateAttributeDefinitionSuccess { attributeDefinition { id } }\n    }\n  }\n": types.TemplatesDefineDocument,
+    "\n  mutation TemplatesArchive($input: ArchiveAttributeDefinitionInput!) {\n    archiveAttributeDefinition(input: $input) {\n      __typename\n      ... on ArchiveAttributeDefinitionSuccess { affectedContacts }\n    }\n  }\n": types.TemplatesArchiveDocument,
+    "\n  mutation TemplatesSetPolicy($input: UpdateWorkspaceInput!) {\n    updateWorkspace(input: $input) { __typename }\n  }\n": types.TemplatesSetPolicyDocument,
 };
 
 /**
@@ -470,6 +482,30 @@ export function graphql(source: "\n  query OrganizationsWriteGetContact($id: ID!
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query SmokeViewer {\n    viewer { workspace { id name } scopes }\n    contacts(first: 5) { totalCount edges { node { id name } } }\n  }\n"): (typeof documents)["\n  query SmokeViewer {\n    viewer { workspace { id name } scopes }\n    contacts(first: 5) { totalCount edges { node { id name } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TemplatesRender($contactId: ID!, $template: String!, $locale: String, $timeZone: String) {\n    renderTemplate(contactId: $contactId, template: $template, locale: $locale, timeZone: $timeZone) {\n      __typename\n      ... on RenderTemplateSuccess { text }\n      ... on ValidationError { message fieldErrors { path message } }\n      ... on NotFoundError { field message }\n    }\n  }\n"): (typeof documents)["\n  query TemplatesRender($contactId: ID!, $template: String!, $locale: String, $timeZone: String) {\n    renderTemplate(contactId: $contactId, template: $template, locale: $locale, timeZone: $timeZone) {\n      __typename\n      ... on RenderTemplateSuccess { text }\n      ... on ValidationError { message fieldErrors { path message } }\n      ... on NotFoundError { field message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TemplatesCreateContact($input: CreateContactInput!) {\n    createContact(input: $input) {\n      __typename\n      ... on CreateContactSuccess { contact { id } }\n    }\n  }\n"): (typeof documents)["\n  mutation TemplatesCreateContact($input: CreateContactInput!) {\n    createContact(input: $input) {\n      __typename\n      ... on CreateContactSuccess { contact { id } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TemplatesDelete($input: DeleteContactInput!) {\n    deleteContact(input: $input) { __typename }\n  }\n"): (typeof documents)["\n  mutation TemplatesDelete($input: DeleteContactInput!) {\n    deleteContact(input: $input) { __typename }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TemplatesDefine($input: CreateAttributeDefinitionInput!) {\n    createAttributeDefinition(input: $input) {\n      __typename\n      ... on CreateAttributeDefinitionSuccess { attributeDefinition { id } }\n    }\n  }\n"): (typeof documents)["\n  mutation TemplatesDefine($input: CreateAttributeDefinitionInput!) {\n    createAttributeDefinition(input: $input) {\n      __typename\n      ... on CreateAttributeDefinitionSuccess { attributeDefinition { id } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TemplatesArchive($input: ArchiveAttributeDefinitionInput!) {\n    archiveAttributeDefinition(input: $input) {\n      __typename\n      ... on ArchiveAttributeDefinitionSuccess { affectedContacts }\n    }\n  }\n"): (typeof documents)["\n  mutation TemplatesArchive($input: ArchiveAttributeDefinitionInput!) {\n    archiveAttributeDefinition(input: $input) {\n      __typename\n      ... on ArchiveAttributeDefinitionSuccess { affectedContacts }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TemplatesSetPolicy($input: UpdateWorkspaceInput!) {\n    updateWorkspace(input: $input) { __typename }\n  }\n"): (typeof documents)["\n  mutation TemplatesSetPolicy($input: UpdateWorkspaceInput!) {\n    updateWorkspace(input: $input) { __typename }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -13,8 +13,18 @@ export type ApiKeyScope =
   /** Create, change and delete. */
   | 'WRITE';
 
-/** A condition on one custom attribute, compared as JSON: numbers as numbers, strings as strings (ISO dates therefore compare in time order), never across types. */
+/** The definition. */
+export type ArchiveAttributeDefinitionInput = {
+  /** The definition. */
+  id: string | number;
+};
+
+/** A condition on one custom attribute; all given operators must hold. A key with a definition compares typed: operands are normalized as values are on write (a NUMBER operand "9" is 9, a DATETIME operand is read in its offset and compared in UTC), numbers numerically, dates in time order, and an operator the type does not take is refused. A key without a definition compares as JSON: numbers as numbers, strings as strings, never across types. */
 export type AttributeFilter = {
+  /** A MULTI_SELECT (or array) attribute holding every one of these options. */
+  all?: Array<unknown> | null | undefined;
+  /** A MULTI_SELECT (or array) attribute holding at least one of these options. */
+  any?: Array<unknown> | null | undefined;
   /** An array attribute containing this element, or a text attribute containing this text (ignoring case). */
   contains?: unknown;
   /** Equal to this JSON value. */
@@ -35,7 +45,36 @@ export type AttributeFilter = {
   lte?: unknown;
   /** Not equal to this value (contacts without it match). */
   neq?: unknown;
+  /** A MULTI_SELECT (or array) attribute holding none of these options (contacts without it match). */
+  none?: Array<unknown> | null | undefined;
+  /** A text attribute starting with this text (ignoring case). */
+  startsWith?: string | null | undefined;
 };
+
+/** The type of a custom attribute: what values it takes and how they are stored. */
+export type AttributeType =
+  /** true or false ("yes"/"no", "1"/"0" are read too). */
+  | 'BOOLEAN'
+  /** A calendar day, stored as `YYYY-MM-DD`. */
+  | 'DATE'
+  /** An instant, stored in UTC as `YYYY-MM-DDTHH:MM:SS.sssZ`; input needs a zone. */
+  | 'DATETIME'
+  /** An email address, stored lower-cased. */
+  | 'EMAIL'
+  /** Any JSON value, stored as given. */
+  | 'JSON'
+  /** One of `options` (matched ignoring case, stored as spelled there). */
+  | 'LIST'
+  /** Some of `options`, stored as an array in option order, without repeats. */
+  | 'MULTI_SELECT'
+  /** A number, stored as a JSON number ("42" is read as 42). */
+  | 'NUMBER'
+  /** A phone number, stored in E.164 (read in the workspace’s default region). */
+  | 'PHONE'
+  /** Text, trimmed (≤ 10,000 characters). */
+  | 'TEXT'
+  /** An http(s) URL, stored in canonical form. */
+  | 'URL';
 
 /** Which contacts to return. All given conditions must hold; combine with `and`, `or`, `not`. */
 export type ContactFilter = {
@@ -67,6 +106,8 @@ export type ContactFilter = {
   organizationId?: IdFilter | null | undefined;
   /** Primary phone, E.164. */
   phone?: StringFilter | null | undefined;
+  /** Is (or is not) in segments. */
+  segmentIds?: SegmentSetFilter | null | undefined;
   /** Is of one of these types. */
   type?: Array<ContactType> | null | undefined;
   /** Last change. */
@@ -83,6 +124,8 @@ export type ContactLabelsInput = {
 
 /** One sort key of a contact list. */
 export type ContactOrder = {
+  /** With CUSTOM_ATTRIBUTE (and only then): the key of an active attribute definition of a sortable type (not JSON or MULTI_SELECT). */
+  attributeKey?: string | null | undefined;
   /** The direction. */
   direction: OrderDirection;
   /** The field to sort by. */
@@ -93,6 +136,8 @@ export type ContactOrder = {
 export type ContactOrderField =
   /** Creation time. */
   | 'CREATED_AT'
+  /** A custom attribute named by `attributeKey`, typed by its definition: numbers numerically, dates and date-times in time order, TEXT, LIST and URL ignoring case, false before true. Contacts without a value come last in both directions. */
+  | 'CUSTOM_ATTRIBUTE'
   /** Primary email. */
   | 'EMAIL'
   /** External ID. */
@@ -155,6 +200,28 @@ export type ConversationStatus =
   /** Put aside until later. */
   | 'SNOOZED';
 
+/** A new attribute definition; its key must be free in the workspace. */
+export type CreateAttributeDefinitionInput = {
+  /** What the attribute means; trimmed, ≤ 2000 characters; null or empty clears. */
+  description?: string | null | undefined;
+  /** The key in `customAttributes`: `[a-z][a-z0-9_]*`, ≤ 63 characters; never changes. Values already stored under it must convert to the type (they are normalized). */
+  key: string;
+  /** Display name; 1-200 characters. */
+  name: string;
+  /** The choices of LIST and MULTI_SELECT (required for them, refused for other types): non-empty, distinct ignoring case, in display order. Stored values are re-validated. */
+  options?: Array<string> | null | undefined;
+  /** A regular expression (JavaScript syntax) values must match as a whole; TEXT, URL, EMAIL and PHONE only. null or empty removes it. */
+  pattern?: string | null | undefined;
+  /** Display order (then key). Default 0. */
+  position?: number | null | undefined;
+  /** Slugs of the profiles grouping it (replaces the set); default `["default"]` on create. */
+  profiles?: Array<string> | null | undefined;
+  /** Contacts having one of its profiles must have a value. Default false. */
+  required?: boolean | null | undefined;
+  /** The type. */
+  type: AttributeType;
+};
+
 /** A new contact. Every field is optional; email, phone and external ID must be free. */
 export type CreateContactInput = {
   /** http(s) URL of a picture. */
@@ -163,7 +230,7 @@ export type CreateContactInput = {
   blocked?: boolean | null | undefined;
   /** ISO 3166-1 alpha-2 code, any case. */
   countryCode?: string | null | undefined;
-  /** Custom attributes (a JSON object; ≤ 100 keys, depth 5, 64 KB). On update and upsert the given keys are merged in and keys set to null are removed; `null` clears them all. */
+  /** Custom attributes (a JSON object; ≤ 100 keys, depth 5, 64 KB). On update and upsert the given keys are merged in and keys set to null are removed; `null` clears them all. Keys with an attribute definition are validated and stored normalized for its type (archived ones are refused); keys without one follow the workspace’s `unknownAttributes`. */
   customAttributes?: unknown;
   /** Email; trimmed, lower-cased and validated. Unique in the workspace. */
   email?: string | null | undefined;
@@ -185,6 +252,8 @@ export type CreateContactInput = {
   organizationId?: string | number | null | undefined;
   /** Phone in any common format; stored in E.164. Numbers without a country code use the workspace’s default region. Unique in the workspace. */
   phone?: string | null | undefined;
+  /** Slugs of the profiles the contact adopts besides the default one; replaces the set (null or [] = none). Their required attributes apply. */
+  profiles?: Array<string> | null | undefined;
   /** IANA time zone, e.g. `Europe/Paris`. */
   timezone?: string | null | undefined;
 };
@@ -320,6 +389,14 @@ export type RestoreContactInput = {
   id: string | number;
 };
 
+/** Conditions on the segments a contact is in (their current filters); all given operators must hold. */
+export type SegmentSetFilter = {
+  /** Is in at least one of these segments (an unknown segment has no members). */
+  any?: Array<string | number> | null | undefined;
+  /** Is in none of these segments. */
+  none?: Array<string | number> | null | undefined;
+};
+
 /** Conditions on a text field; all given operators must hold. `contains` and `startsWith` ignore case; `eq`, `neq` and `in` ignore case on names and emails. `neq` includes items without a value. */
 export type StringFilter = {
   /** Contains this text, ignoring case. */
@@ -336,6 +413,13 @@ export type StringFilter = {
   startsWith?: string | null | undefined;
 };
 
+/** What contact writes do with custom attribute keys that have no definition. */
+export type UnknownAttributesPolicy =
+  /** Refuse the write with a ValidationError naming the key. */
+  | 'REJECT'
+  /** Keep them as untyped JSON (the default). */
+  | 'STORE';
+
 /** Changes to a contact: fields left out stay, fields set to null are cleared. */
 export type UpdateContactInput = {
   /** http(s) URL of a picture. */
@@ -344,7 +428,7 @@ export type UpdateContactInput = {
   blocked?: boolean | null | undefined;
   /** ISO 3166-1 alpha-2 code, any case. */
   countryCode?: string | null | undefined;
-  /** Custom attributes (a JSON object; ≤ 100 keys, depth 5, 64 KB). On update and upsert the given keys are merged in and keys set to null are removed; `null` clears them all. */
+  /** Custom attributes (a JSON object; ≤ 100 keys, depth 5, 64 KB). On update and upsert the given keys are merged in and keys set to null are removed; `null` clears them all. Keys with an attribute definition are validated and stored normalized for its type (archived ones are refused); keys without one follow the workspace’s `unknownAttributes`. */
   customAttributes?: unknown;
   /** Email; trimmed, lower-cased and validated. Unique in the workspace. */
   email?: string | null | undefined;
@@ -366,6 +450,8 @@ export type UpdateContactInput = {
   organizationId?: string | number | null | undefined;
   /** Phone in any common format; stored in E.164. Numbers without a country code use the workspace’s default region. Unique in the workspace. */
   phone?: string | null | undefined;
+  /** Slugs of the profiles the contact adopts besides the default one; replaces the set (null or [] = none). Their required attributes apply. */
+  profiles?: Array<string> | null | undefined;
   /** IANA time zone, e.g. `Europe/Paris`. */
   timezone?: string | null | undefined;
 };
@@ -412,6 +498,8 @@ export type UpdateWorkspaceInput = {
   defaultPhoneRegion?: string | null | undefined;
   /** Display name, 1-200 characters. */
   name?: string | null | undefined;
+  /** STORE keeps custom attribute keys without a definition as untyped JSON; REJECT refuses them. */
+  unknownAttributes?: UnknownAttributesPolicy | null | undefined;
 };
 
 /** Creates the contact with this external ID, or updates it (as `updateContact`). */
@@ -422,7 +510,7 @@ export type UpsertContactInput = {
   blocked?: boolean | null | undefined;
   /** ISO 3166-1 alpha-2 code, any case. */
   countryCode?: string | null | undefined;
-  /** Custom attributes (a JSON object; ≤ 100 keys, depth 5, 64 KB). On update and upsert the given keys are merged in and keys set to null are removed; `null` clears them all. */
+  /** Custom attributes (a JSON object; ≤ 100 keys, depth 5, 64 KB). On update and upsert the given keys are merged in and keys set to null are removed; `null` clears them all. Keys with an attribute definition are validated and stored normalized for its type (archived ones are refused); keys without one follow the workspace’s `unknownAttributes`. */
   customAttributes?: unknown;
   /** Email; trimmed, lower-cased and validated. Unique in the workspace. */
   email?: string | null | undefined;
@@ -444,6 +532,8 @@ export type UpsertContactInput = {
   organizationId?: string | number | null | undefined;
   /** Phone in any common format; stored in E.164. Numbers without a country code use the workspace’s default region. Unique in the workspace. */
   phone?: string | null | undefined;
+  /** Slugs of the profiles the contact adopts besides the default one; replaces the set (null or [] = none). Their required attributes apply. */
+  profiles?: Array<string> | null | undefined;
   /** IANA time zone, e.g. `Europe/Paris`. */
   timezone?: string | null | undefined;
 };
@@ -595,11 +685,15 @@ export type PagingTestNodeQueryVariables = Exact<{
 
 
 export type PagingTestNodeQuery = { node:
+    | { __typename: 'AttributeDefinition', id: string }
     | { __typename: 'Contact', name: string | null, email: string | null, phone: string | null, externalId: string | null, createdAt: string, lastActivityAt: string | null, id: string, organization: { id: string } | null }
+    | { __typename: 'ContactEvent', id: string }
     | { __typename: 'Conversation', status: ConversationStatus, id: string, conversationActivityAt: string, contact: { id: string } }
     | { __typename: 'Label', color: string, id: string, labelName: string }
     | { __typename: 'Message', id: string }
     | { __typename: 'Organization', domain: string | null, id: string, organizationName: string }
+    | { __typename: 'Profile', id: string }
+    | { __typename: 'Segment', id: string }
    | null };
 
 export type PagingTestNodesQueryVariables = Exact<{
@@ -608,11 +702,15 @@ export type PagingTestNodesQueryVariables = Exact<{
 
 
 export type PagingTestNodesQuery = { nodes: Array<
+    | { __typename: 'AttributeDefinition', id: string }
     | { __typename: 'Contact', name: string | null, email: string | null, id: string }
+    | { __typename: 'ContactEvent', id: string }
     | { __typename: 'Conversation', status: ConversationStatus, id: string }
     | { __typename: 'Label', id: string, labelName: string }
     | { __typename: 'Message', id: string }
     | { __typename: 'Organization', id: string, organizationName: string }
+    | { __typename: 'Profile', id: string }
+    | { __typename: 'Segment', id: string }
    | null> };
 
 export type ContactsWriteContactFragment = { id: string, externalId: string | null, name: string | null, givenName: string | null, middleName: string | null, lastName: string | null, email: string | null, phone: string | null, avatarUrl: string | null, timezone: string | null, location: string | null, countryCode: string | null, blocked: boolean, customAttributes: unknown, deletedAt: string | null, organization: { id: string } | null, labels: Array<{ id: string }>, conversations: { totalCount: number, edges: Array<{ node: { id: string } }> } };
@@ -726,11 +824,15 @@ export type ContactsWriteNodeQueryVariables = Exact<{
 
 
 export type ContactsWriteNodeQuery = { node:
+    | { __typename: 'AttributeDefinition' }
     | { __typename: 'Contact', id: string, externalId: string | null, name: string | null, givenName: string | null, middleName: string | null, lastName: string | null, email: string | null, phone: string | null, avatarUrl: string | null, timezone: string | null, location: string | null, countryCode: string | null, blocked: boolean, customAttributes: unknown, deletedAt: string | null, organization: { id: string } | null, labels: Array<{ id: string }>, conversations: { totalCount: number, edges: Array<{ node: { id: string } }> } }
+    | { __typename: 'ContactEvent' }
     | { __typename: 'Conversation' }
     | { __typename: 'Label' }
     | { __typename: 'Message' }
     | { __typename: 'Organization' }
+    | { __typename: 'Profile' }
+    | { __typename: 'Segment' }
    | null };
 
 export type ContactsWriteListQueryVariables = Exact<{
@@ -789,7 +891,11 @@ export type ConversationsWriteGetQueryVariables = Exact<{
 
 export type ConversationsWriteGetQuery = { node:
     | { id: string }
+    | { id: string }
+    | { id: string }
     | { status: ConversationStatus, subject: string | null, resolvedAt: string | null, id: string }
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -846,11 +952,15 @@ export type IsolationNodeQueryVariables = Exact<{
 
 
 export type IsolationNodeQuery = { node:
+    | { __typename: 'AttributeDefinition', id: string }
     | { __typename: 'Contact', id: string }
+    | { __typename: 'ContactEvent', id: string }
     | { __typename: 'Conversation', id: string }
     | { __typename: 'Label', id: string }
     | { __typename: 'Message', id: string }
     | { __typename: 'Organization', id: string }
+    | { __typename: 'Profile', id: string }
+    | { __typename: 'Segment', id: string }
    | null };
 
 export type IsolationNodesQueryVariables = Exact<{
@@ -859,11 +969,15 @@ export type IsolationNodesQueryVariables = Exact<{
 
 
 export type IsolationNodesQuery = { nodes: Array<
+    | { __typename: 'AttributeDefinition', id: string }
     | { __typename: 'Contact', id: string }
+    | { __typename: 'ContactEvent', id: string }
     | { __typename: 'Conversation', id: string }
     | { __typename: 'Label', id: string }
     | { __typename: 'Message', id: string }
     | { __typename: 'Organization', id: string }
+    | { __typename: 'Profile', id: string }
+    | { __typename: 'Segment', id: string }
    | null> };
 
 export type IsolationContactLookupQueryVariables = Exact<{
@@ -962,7 +1076,11 @@ export type LabelsWriteGetQueryVariables = Exact<{
 export type LabelsWriteGetQuery = { node:
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
     | { name: string, color: string, description: string | null, kind: LabelKind, id: string }
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
    | null };
@@ -1031,7 +1149,11 @@ export type MessagesNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
     | { body: string, direction: MessageDirection, createdAt: string, id: string, conversation: { id: string } }
+    | { id: string }
+    | { id: string }
     | { id: string }
    | null };
 
@@ -1081,7 +1203,11 @@ export type NPlusOneNodesQueryVariables = Exact<{
 
 
 export type NPlusOneNodesQuery = { nodes: Array<
+    | { id: string }
     | { name: string | null, id: string, organization: { id: string, name: string, contacts: { totalCount: number, edges: Array<{ node: { id: string } }> } } | null, labels: Array<{ id: string, name: string }>, conversations: { totalCount: number, edges: Array<{ node: { id: string, status: ConversationStatus } }> } }
+    | { id: string }
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -1170,6 +1296,75 @@ export type SmokeViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type SmokeViewerQuery = { viewer: { scopes: Array<ApiKeyScope>, workspace: { id: string, name: string } }, contacts: { totalCount: number, edges: Array<{ node: { id: string, name: string | null } }> } };
 
+export type TemplatesRenderQueryVariables = Exact<{
+  contactId: string | number;
+  template: string;
+  locale?: string | null | undefined;
+  timeZone?: string | null | undefined;
+}>;
+
+
+export type TemplatesRenderQuery = { renderTemplate:
+    | { __typename: 'NotFoundError', field: string, message: string }
+    | { __typename: 'RenderTemplateSuccess', text: string }
+    | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type TemplatesCreateContactMutationVariables = Exact<{
+  input: CreateContactInput;
+}>;
+
+
+export type TemplatesCreateContactMutation = { createContact:
+    | { __typename: 'ConflictError' }
+    | { __typename: 'CreateContactSuccess', contact: { id: string } }
+    | { __typename: 'NotFoundError' }
+    | { __typename: 'ValidationError' }
+   };
+
+export type TemplatesDeleteMutationVariables = Exact<{
+  input: DeleteContactInput;
+}>;
+
+
+export type TemplatesDeleteMutation = { deleteContact:
+    | { __typename: 'DeleteContactSuccess' }
+    | { __typename: 'NotFoundError' }
+    | { __typename: 'ValidationError' }
+   };
+
+export type TemplatesDefineMutationVariables = Exact<{
+  input: CreateAttributeDefinitionInput;
+}>;
+
+
+export type TemplatesDefineMutation = { createAttributeDefinition:
+    | { __typename: 'ConflictError' }
+    | { __typename: 'CreateAttributeDefinitionSuccess', attributeDefinition: { id: string } }
+    | { __typename: 'ValidationError' }
+   };
+
+export type TemplatesArchiveMutationVariables = Exact<{
+  input: ArchiveAttributeDefinitionInput;
+}>;
+
+
+export type TemplatesArchiveMutation = { archiveAttributeDefinition:
+    | { __typename: 'ArchiveAttributeDefinitionSuccess', affectedContacts: number }
+    | { __typename: 'NotFoundError' }
+    | { __typename: 'ValidationError' }
+   };
+
+export type TemplatesSetPolicyMutationVariables = Exact<{
+  input: UpdateWorkspaceInput;
+}>;
+
+
+export type TemplatesSetPolicyMutation = { updateWorkspace:
+    | { __typename: 'UpdateWorkspaceSuccess' }
+    | { __typename: 'ValidationError' }
+   };
+
 export const ContactsWriteContactFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ContactsWriteContact"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Contact"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"middleName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}},{"kind":"Field","name":{"kind":"Name","value":"timezone"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"countryCode"}},{"kind":"Field","name":{"kind":"Name","value":"blocked"}},{"kind":"Field","name":{"kind":"Name","value":"customAttributes"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"organization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"labels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"conversations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"10"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ContactsWriteContactFragment, unknown>;
 export const ContactsWriteErrorsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ContactsWriteErrors"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fieldErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ConflictError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"existingContact"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<ContactsWriteErrorsFragment, unknown>;
 export const ConversationsWriteErrorsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ConversationsWriteErrors"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fieldErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}}]}}]} as unknown as DocumentNode<ConversationsWriteErrorsFragment, unknown>;
@@ -1243,3 +1438,9 @@ export const OrganizationsWriteGetDocument = {"kind":"Document","definitions":[{
 export const OrganizationsWriteCreateContactDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"OrganizationsWriteCreateContact"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateContactInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createContact"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CreateContactSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"contact"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"organization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<OrganizationsWriteCreateContactMutation, OrganizationsWriteCreateContactMutationVariables>;
 export const OrganizationsWriteGetContactDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OrganizationsWriteGetContact"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"contact"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"organization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<OrganizationsWriteGetContactQuery, OrganizationsWriteGetContactQueryVariables>;
 export const SmokeViewerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SmokeViewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"workspace"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"scopes"}}]}},{"kind":"Field","name":{"kind":"Name","value":"contacts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<SmokeViewerQuery, SmokeViewerQueryVariables>;
+export const TemplatesRenderDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TemplatesRender"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"contactId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"template"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"locale"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"timeZone"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"renderTemplate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"contactId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"contactId"}}},{"kind":"Argument","name":{"kind":"Name","value":"template"},"value":{"kind":"Variable","name":{"kind":"Name","value":"template"}}},{"kind":"Argument","name":{"kind":"Name","value":"locale"},"value":{"kind":"Variable","name":{"kind":"Name","value":"locale"}}},{"kind":"Argument","name":{"kind":"Name","value":"timeZone"},"value":{"kind":"Variable","name":{"kind":"Name","value":"timeZone"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RenderTemplateSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"fieldErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<TemplatesRenderQuery, TemplatesRenderQueryVariables>;
+export const TemplatesCreateContactDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TemplatesCreateContact"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateContactInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createContact"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CreateContactSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"contact"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]} as unknown as DocumentNode<TemplatesCreateContactMutation, TemplatesCreateContactMutationVariables>;
+export const TemplatesDeleteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TemplatesDelete"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DeleteContactInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteContact"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}}]}}]}}]} as unknown as DocumentNode<TemplatesDeleteMutation, TemplatesDeleteMutationVariables>;
+export const TemplatesDefineDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TemplatesDefine"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateAttributeDefinitionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createAttributeDefinition"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CreateAttributeDefinitionSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"attributeDefinition"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]} as unknown as DocumentNode<TemplatesDefineMutation, TemplatesDefineMutationVariables>;
+export const TemplatesArchiveDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TemplatesArchive"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ArchiveAttributeDefinitionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"archiveAttributeDefinition"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ArchiveAttributeDefinitionSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"affectedContacts"}}]}}]}}]}}]} as unknown as DocumentNode<TemplatesArchiveMutation, TemplatesArchiveMutationVariables>;
+export const TemplatesSetPolicyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TemplatesSetPolicy"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateWorkspaceInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateWorkspace"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}}]}}]}}]} as unknown as DocumentNode<TemplatesSetPolicyMutation, TemplatesSetPolicyMutationVariables>;
