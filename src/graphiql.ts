@@ -42,13 +42,46 @@ query Filtered {
   contacts(first: 10, filter: {
     or: [
       { attributes: [{ key: "plan", eq: "enterprise" }] }
-      { attributes: [{ key: "lifetimeValue", gte: 5000 }] }
+      { attributes: [{ key: "lifetime_value", gte: 5000 }] }
     ]
     not: { blocked: true }
     createdAt: { gte: "2020-01-01T00:00:00Z" }
   }) {
     totalCount
     edges { node { name customAttributes } }
+  }
+}
+
+# The workspace's attribute schema: typed definitions grouped into profiles.
+query AttributeSchema {
+  attributeDefinitions { key name type options required profiles { slug } }
+  profiles { slug name attributes { key } }
+}
+
+# Typed filters and sorts: numbers compare as numbers, dates as dates.
+query TopCustomers {
+  contacts(first: 10,
+    filter: { attributes: [{ key: "plan", in: ["pro", "enterprise"] }, { key: "signup_date", gte: "2025-01-01" }] }
+    orderBy: [{ field: CUSTOM_ATTRIBUTE, attributeKey: "lifetime_value", direction: DESC }]) {
+    edges { node { name attributes { key displayValue } } }
+  }
+}
+
+# Segments are saved filters: live audiences with their members and count.
+query Segments {
+  segments(first: 10) {
+    edges { node { name description filter count contacts(first: 5) { edges { node { name } } } } }
+  }
+}
+
+# Render a message template against a contact (typed formatting; unknown placeholders are
+# errors). Set $contactId in the Variables pane to an id from ContactTable.
+query Template($contactId: ID!) {
+  renderTemplate(contactId: $contactId,
+    template: "Hi {{contact.name}}, your {{contact.attr.plan}} plan renews soon.") {
+    __typename
+    ... on RenderTemplateSuccess { text }
+    ... on ValidationError { fieldErrors { path message } }
   }
 }
 
@@ -81,6 +114,14 @@ query RecentEvents {
 subscription ContactEvents($after: String) {
   contactEvents(after: $after, fields: ["name", "email", "phone"]) {
     cursor type contactId changes { field before after } contact { name email }
+  }
+}
+
+# Audience sync: the events of one segment's contacts, and which segments a change moved the
+# contact into or out of. Take the segment's id from the Segments query.
+subscription SegmentAudience($segmentId: ID!, $after: String) {
+  contactEvents(segmentId: $segmentId, after: $after) {
+    cursor type contactId segmentsEntered { name } segmentsLeft { name }
   }
 }
 `;

@@ -3,6 +3,7 @@ import { openDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { hasWorkspaces } from './db/workspaces.js';
 import { createDemoWorkspace } from './demo/demo.js';
+import { createDemoSchema } from './demo/demo-schema.js';
 import { createLogger } from './logger.js';
 import { createServer } from './server.js';
 
@@ -21,6 +22,7 @@ async function main() {
     demoKey = demo.apiKey;
   }
   const server = await createServer(config, database, log);
+  if (demoKey) await createDemoSchema(server.yoga.fetch, demoKey);
   const { url } = await server.listen(config.port, config.host);
   const where =
     config.database.kind === 'postgres' ? 'PostgreSQL' : `PGlite in ${config.database.dataDir}`;

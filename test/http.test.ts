@@ -2,6 +2,7 @@ import { auditServer } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Config, configFor, type DatabaseConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/connect.js';
+import { createDemoSchema } from '../src/demo/demo-schema.js';
 import { EXAMPLE_OPERATIONS } from '../src/graphiql.js';
 import { createLogger } from '../src/logger.js';
 import { createServer } from '../src/server.js';
@@ -103,6 +104,12 @@ describe('GraphiQL', () => {
 
   it('runs the example operations without errors against seeded data', async () => {
     await t.seed(t.a.id, { contacts: 30, organizations: 5, labels: 5, conversations: 40 });
+    // The demo's attribute schema and segment, created the way `npm start` does.
+    await createDemoSchema((_url, init) => t.fetch('/graphql', init), t.a.keys.admin);
+    const first = await t.gql<{ contacts: { edges: { node: { id: string } }[] } }, object>(
+      '{ contacts(first: 1) { edges { node { id } } } }',
+    );
+    const variables = { contactId: first.data?.contacts.edges[0]?.node.id };
     const names = [...EXAMPLE_OPERATIONS.matchAll(/^query (\w+)/gm)].map((m) => m[1]);
     expect(names.length).toBeGreaterThan(3);
     for (const operationName of names) {
@@ -112,7 +119,7 @@ describe('GraphiQL', () => {
           'content-type': 'application/json',
           authorization: `Bearer ${t.a.keys.read}`,
         },
-        body: JSON.stringify({ query: EXAMPLE_OPERATIONS, operationName }),
+        body: JSON.stringify({ query: EXAMPLE_OPERATIONS, operationName, variables }),
       });
       const body = (await response.json()) as { data?: unknown; errors?: unknown };
       expect(body.errors, operationName).toBeUndefined();

@@ -168,8 +168,8 @@ export function generateContact(faker: Faker, i: number, size: GraphSize): Conta
     labels,
     customAttributes: {
       plan: faker.helpers.arrayElement(PLANS),
-      lifetimeValue: faker.number.int({ min: 0, max: 20_000 }),
-      signupDate: createdAt.toISOString().slice(0, 10),
+      lifetime_value: faker.number.int({ min: 0, max: 20_000 }),
+      signup_date: createdAt.toISOString().slice(0, 10),
       vip: faker.number.float() < 0.1,
       ...(faker.number.float() < 0.3
         ? {
