@@ -1,4 +1,5 @@
 import type { DatabaseHandle } from '../src/db/connect.js';
+import { type AttributesReport, runAttributes } from './attributes.js';
 import { type BenchDataset, ensureDataset, openBenchDatabase } from './dataset.js';
 import { type EventsReport, renderEventsReport, runEvents } from './events.js';
 import { loadFixtures } from './fixtures.js';
@@ -24,9 +25,9 @@ async function main(argv: string[]) {
     return;
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  // The events bench brings its own schema and runs only when asked for by name.
-  if (options.only.length > 0 && options.only.every((name) => name === 'events')) {
-    await eventsOnly(options, log);
+  // The events and attributes benches bring their own schemas and run only when named.
+  if (options.only.length > 0 && options.only.every((name) => OWN_SCHEMA.has(name))) {
+    await suitesOnly(options, log);
     return;
   }
   const dataset = await ensureDataset(options, log);
@@ -45,6 +46,9 @@ async function main(argv: string[]) {
     );
     const writeRows = await runWrites(options, dataset.workspaceId, database, writes, log);
     const events = options.only.includes('events') ? await runEvents(options, log) : undefined;
+    const attributes = options.only.includes('attributes')
+      ? await runAttributes(options, log)
+      : undefined;
     if (options.json) {
       const { databaseUrl: _secret, ...shown } = options;
       const out = {
@@ -53,6 +57,7 @@ async function main(argv: string[]) {
         rows: rows.map((r) => ({ ...r, ratio: ratio(r) })),
         writes: writeRows.map((r) => ({ ...r, ratio: writeRatio(r) })),
         events,
+        attributes: attributes && attributesJson(attributes),
       };
       console.log(JSON.stringify(out, null, 2));
     } else {
@@ -64,14 +69,24 @@ async function main(argv: string[]) {
       );
       if (writeRows.length > 0) console.log(renderWriteTable(writeRows));
       if (events) console.log(renderEventsReport(events));
+      if (attributes)
+        console.log(`\n${renderTable(attributes.rows, machine, attributes.settings)}`);
     }
   } finally {
     await database.close();
   }
 }
 
-/** `--only events`: no read dataset, just the events bench in its own schema. */
-async function eventsOnly(options: BenchOptions, log: (line: string) => void) {
+/** Suites that bring their own schema instead of the read dataset. */
+const OWN_SCHEMA = new Set(['events', 'attributes']);
+
+const attributesJson = (report: AttributesReport) => ({
+  settings: report.settings,
+  rows: report.rows.map((r) => ({ ...r, ratio: ratio(r) })),
+});
+
+/** `--only events,attributes` (either or both): no read dataset, each in its own schema. */
+async function suitesOnly(options: BenchOptions, log: (line: string) => void) {
   const database = await openBenchDatabase(options, 1);
   let machine: Awaited<ReturnType<typeof describeMachine>>;
   try {
@@ -79,11 +94,24 @@ async function eventsOnly(options: BenchOptions, log: (line: string) => void) {
   } finally {
     await database.close();
   }
-  const events: EventsReport = await runEvents(options, log);
+  const events: EventsReport | undefined = options.only.includes('events')
+    ? await runEvents(options, log)
+    : undefined;
+  const attributes = options.only.includes('attributes')
+    ? await runAttributes(options, log)
+    : undefined;
   if (options.json) {
     const { databaseUrl: _secret, ...shown } = options;
-    console.log(JSON.stringify({ machine, options: shown, events }, null, 2));
-  } else {
+    const out = {
+      machine,
+      options: shown,
+      events,
+      attributes: attributes && attributesJson(attributes),
+    };
+    console.log(JSON.stringify(out, null, 2));
+    return;
+  }
+  if (events) {
     console.log(machineLine(machine));
     console.log(
       `Events: ${options.warmup} s warm-up + ${options.duration} s measured per step; ` +
@@ -91,6 +119,7 @@ async function eventsOnly(options: BenchOptions, log: (line: string) => void) {
     );
     console.log(renderEventsReport(events));
   }
+  if (attributes) console.log(renderTable(attributes.rows, machine, attributes.settings));
 }
 
 /** Per operation, GraphQL then raw SQL back to back, so drifting machine load hits both. */

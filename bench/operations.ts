@@ -8,7 +8,8 @@ export type Fixtures = {
   terms: string[];
 };
 
-export type OperationName = 'card' | 'list' | 'search';
+/** The read suite's operations, then the attributes suite's (bench/attribute-operations.ts). */
+export type OperationName = 'card' | 'list' | 'search' | 'segment' | 'attribute-sort';
 
 /** One read, as a GraphQL operation and as the best single SQL statement for the same data. */
 export type Operation = {

@@ -31,7 +31,7 @@ export type BenchOptions = {
 };
 
 export const USAGE = `Usage: npm run bench -- [--contacts N] [--duration S] [--warmup S] [--connections N]
-                       [--schema NAME] [--seed N] [--only card,list,search,create,upsert,events]
+                       [--schema NAME] [--seed N] [--only card,list,search,create,upsert,events,attributes]
                        [--reseed] [--json]
                        [--subscribers N] [--event-rates 20,40,80] [--client-threads N]
                        [--cpu-prof-dir DIR] [--keep-schema] [--events-per-request N]
@@ -54,7 +54,14 @@ worker threads, default 2) receive updateContact events driven at each of --even
 (events/s), once with EVENT_FANOUT=grouped and once per-subscriber: deliveries/s and
 publish→receive p50/p99. --events-per-request N > 1 drives with upsertContacts of N existing
 contacts per request (N events per transaction) instead of one updateContact each. Then the write side: events/s from upsertContacts ×500 and updateContact,
-and raw SQL updates with and without the event triggers.`;
+and raw SQL updates with and without the event triggers.
+
+attributes (only when named in --only): --contacts contacts in a schema "<schema>_attributes"
+(kept and reused like the read dataset); defines plan (LIST), lifetime_value (NUMBER),
+signup_date (DATE), vip (BOOLEAN) and interests (MULTI_SELECT) through createAttributeDefinition
+(which builds the per-definition indexes) and one 3-condition segment per plan through
+createSegment, then measures a segment's count + first 20 members, and a contacts page filtered
+and sorted by lifetime_value, each against the same read as one SQL statement.`;
 
 function whole(name: string, value: string | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;

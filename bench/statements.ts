@@ -59,10 +59,19 @@ export async function countStatements(
 
 function checkAnswer(op: Operation, result: GraphQLResult) {
   const data = result.data as
-    | { contact?: unknown; contacts?: { edges: unknown[] } }
+    | {
+        contact?: unknown;
+        contacts?: { edges: unknown[] };
+        segment?: { count: number; contacts: { edges: unknown[] } } | null;
+      }
     | null
     | undefined;
-  const empty = op.name === 'card' ? !data?.contact : !data?.contacts?.edges.length;
+  const empty =
+    op.name === 'card'
+      ? !data?.contact
+      : op.name === 'segment'
+        ? !data?.segment?.count || !data.segment.contacts.edges.length
+        : !data?.contacts?.edges.length;
   if (result.errors?.length || empty) {
     throw new Error(`${op.title}: unexpected answer ${JSON.stringify(result).slice(0, 500)}`);
   }
