@@ -1,4 +1,5 @@
 import { loadConfig } from './config.js';
+import { reconcileAttributeIndexes } from './db/attribute-index-maintenance.js';
 import { openDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { hasWorkspaces } from './db/workspaces.js';
@@ -23,6 +24,17 @@ async function main() {
   }
   const server = await createServer(config, database, log);
   if (demoKey) await createDemoSchema(server.yoga.fetch, demoKey);
+  // Repairs what a crash between a definition's commit and its index build left behind.
+  reconcileAttributeIndexes(database.db).then(
+    ({ created, dropped }) => {
+      if (created.length || dropped.length)
+        log.info('attribute indexes reconciled', { created, dropped });
+    },
+    (error: unknown) =>
+      log.error('attribute index reconciliation failed', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+  );
   const { url } = await server.listen(config.port, config.host);
   const where =
     config.database.kind === 'postgres' ? 'PostgreSQL' : `PGlite in ${config.database.dataDir}`;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reconcileAttributeIndexes } from '../src/db/attribute-index-maintenance.js';
 import { loadAttributeSchema } from '../src/db/attribute-schema.js';
 import {
   CONTACTS_TABLE,
@@ -728,6 +729,20 @@ describe('per-definition indexes', () => {
     expect(await indexesOf(id)).toHaveLength(2);
     expect(await indexesOf(await define('blob', 'JSON'))).toEqual([]);
     expect(await indexesOf(await define('picks', 'MULTI_SELECT', ['x', 'y']))).toEqual([]);
+  });
+
+  it('are repaired at startup: missing ones built, orphans (a deleted workspace) dropped', async () => {
+    const id = await define('mended', 'NUMBER');
+    const [asc] = await indexesOf(id);
+    await sql.raw(`drop index ${asc}`).execute(t.database.db);
+    await sql
+      .raw('create index contacts_attr_999999_number_asc on contacts (id) where workspace_id = 0')
+      .execute(t.database.db);
+    const { created, dropped } = await reconcileAttributeIndexes(t.database.db);
+    expect(created).toEqual([asc]);
+    expect(dropped).toEqual(['contacts_attr_999999_number_asc']);
+    expect(await indexesOf(id)).toHaveLength(2);
+    expect(await reconcileAttributeIndexes(t.database.db)).toEqual({ created: [], dropped: [] });
   });
 
   it('serve the filter and the sort as the API compiles them', async () => {

@@ -166,7 +166,7 @@ describe('the layer rules', () => {
 describe('the tenancy rule', () => {
   /**
    * Files that may start queries without a scope: non-tenant tables, key lookup, bulk seeding,
-   * and the event retention policy (maintenance across workspaces).
+   * and maintenance across workspaces (event retention, attribute index reconciliation).
    */
   const UNSCOPED_ALLOWED = [
     'src/db/scope.ts',
@@ -174,6 +174,7 @@ describe('the tenancy rule', () => {
     'src/db/api-keys.ts',
     'src/db/seed.ts',
     'src/db/event-retention.ts',
+    'src/db/attribute-index-maintenance.ts',
   ];
   const checked = SRC.filter(
     (f) => !UNSCOPED_ALLOWED.includes(f) && !f.startsWith('src/db/migrations/'),
