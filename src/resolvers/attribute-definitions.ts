@@ -14,6 +14,7 @@ import {
   compilePattern,
   normalizeAttributeValue,
 } from '../validation/attribute-values.js';
+import { parseDescription, parseName } from '../validation/fields.js';
 import { decodeReference, guardWrite, throwIfInvalid } from './write-errors.js';
 
 /** Definition input as received: `undefined` = not given (keep), `null` = clear where allowed. */
@@ -62,27 +63,11 @@ function parseDefinition(
   const write: DefinitionWrite = {};
   const creating = current === undefined;
 
-  if (input.name === null || (input.name === undefined && creating)) {
-    errors.push({ path: ['name'], message: 'is required' });
-  } else if (input.name !== undefined) {
-    const name = input.name.trim();
-    if (name === '') errors.push({ path: ['name'], message: 'cannot be empty' });
-    else if (name.length > NAME_MAX)
-      errors.push({ path: ['name'], message: `must be at most ${NAME_MAX} characters` });
-    else write.name = name;
-  }
+  const name = parseName(input.name, creating, NAME_MAX, errors);
+  if (name !== undefined) write.name = name;
 
-  if (input.description === null) {
-    if (!creating) write.description = null;
-  } else if (input.description !== undefined) {
-    const description = input.description.trim();
-    if (description.length > DESCRIPTION_MAX) {
-      errors.push({
-        path: ['description'],
-        message: `must be at most ${DESCRIPTION_MAX} characters`,
-      });
-    } else write.description = description === '' ? null : description;
-  }
+  const description = parseDescription(input.description, creating, DESCRIPTION_MAX, errors);
+  if (description !== undefined) write.description = description;
 
   if (input.type === null) errors.push({ path: ['type'], message: 'cannot be null' });
   else if (input.type !== undefined) write.type = input.type;

@@ -2,6 +2,7 @@ import type { Context } from '../context.js';
 import type { AttributeSchema } from '../db/attribute-schema.js';
 import type { ProfileWrite } from '../db/profile-writes.js';
 import { ConflictError, type FieldError, NotFoundError } from '../errors.js';
+import { parseDescription, parseName } from '../validation/fields.js';
 import { decodeReference, guardWrite, throwIfInvalid } from './write-errors.js';
 
 /** Profile input as received: `undefined` = not given (keep), `null` = clear where allowed. */
@@ -36,26 +37,10 @@ function parseProfile(
       });
     } else write.slug = slug;
   }
-  if (input.name === null || (input.name === undefined && creating)) {
-    errors.push({ path: ['name'], message: 'is required' });
-  } else if (input.name !== undefined) {
-    const name = input.name.trim();
-    if (name === '') errors.push({ path: ['name'], message: 'cannot be empty' });
-    else if (name.length > NAME_MAX)
-      errors.push({ path: ['name'], message: `must be at most ${NAME_MAX} characters` });
-    else write.name = name;
-  }
-  if (input.description === null) {
-    if (!creating) write.description = null;
-  } else if (input.description !== undefined) {
-    const description = input.description.trim();
-    if (description.length > DESCRIPTION_MAX) {
-      errors.push({
-        path: ['description'],
-        message: `must be at most ${DESCRIPTION_MAX} characters`,
-      });
-    } else write.description = description === '' ? null : description;
-  }
+  const name = parseName(input.name, creating, NAME_MAX, errors);
+  if (name !== undefined) write.name = name;
+  const description = parseDescription(input.description, creating, DESCRIPTION_MAX, errors);
+  if (description !== undefined) write.description = description;
   let definitionIds: string[] | undefined;
   if (input.attributeKeys === null) definitionIds = [];
   else if (input.attributeKeys !== undefined) {

@@ -4,6 +4,7 @@ import type { JsonObject } from '../db/schema.js';
 import type { SegmentWrite } from '../db/segments.js';
 import { ConflictError, type FieldError, NotFoundError, UserInputError } from '../errors.js';
 import { decodeGlobalId } from '../global-id.js';
+import { parseDescription, parseName } from '../validation/fields.js';
 import { type ContactFilterInput, prepareContactFilter } from './filters.js';
 import { decodeReference, guardWrite, throwIfInvalid } from './write-errors.js';
 
@@ -20,26 +21,15 @@ const DESCRIPTION_MAX = 2000;
 function parseSegment(input: SegmentInput, mode: 'create' | 'update') {
   const errors: FieldError[] = [];
   const write: SegmentWrite = {};
-  if (input.name === null || (input.name === undefined && mode === 'create')) {
-    errors.push({ path: ['name'], message: 'is required' });
-  } else if (input.name !== undefined) {
-    const name = input.name.trim();
-    if (name === '') errors.push({ path: ['name'], message: 'cannot be empty' });
-    else if (name.length > NAME_MAX) {
-      errors.push({ path: ['name'], message: `must be at most ${NAME_MAX} characters` });
-    } else write.name = name;
-  }
-  if (input.description === null) {
-    if (mode === 'update') write.description = null;
-  } else if (input.description !== undefined) {
-    const description = input.description.trim();
-    if (description.length > DESCRIPTION_MAX) {
-      errors.push({
-        path: ['description'],
-        message: `must be at most ${DESCRIPTION_MAX} characters`,
-      });
-    } else write.description = description === '' ? null : description;
-  }
+  const name = parseName(input.name, mode === 'create', NAME_MAX, errors);
+  if (name !== undefined) write.name = name;
+  const description = parseDescription(
+    input.description,
+    mode === 'create',
+    DESCRIPTION_MAX,
+    errors,
+  );
+  if (description !== undefined) write.description = description;
   if (input.filter === null || (input.filter === undefined && mode === 'create')) {
     errors.push({ path: ['filter'], message: 'is required (`{}` matches every live contact)' });
   } else if (input.filter !== undefined) {
