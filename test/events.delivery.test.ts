@@ -182,8 +182,11 @@ describe.skipIf(!onPostgres)('a slow WebSocket subscriber', () => {
 describe('operations', () => {
   let t: TestServer;
   beforeAll(async () => {
+    // Pings every 500 ms: fast enough for the keep-alive test, and slow enough that a loaded
+    // machine (clients and server share one event loop here) does not miss a pong and see its
+    // socket dropped (1006) in the other tests.
     t = await startTestServer({
-      env: { WS_PING_MS: '100', EVENT_POLL_MS: '600000', AUTH_RECHECK_MS: '100' },
+      env: { WS_PING_MS: '500', EVENT_POLL_MS: '600000', AUTH_RECHECK_MS: '100' },
     });
   });
   afterAll(async () => {
