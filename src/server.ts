@@ -9,6 +9,7 @@ import { authenticate } from './auth.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { deadApiKeyIds, type Principal } from './db/api-keys.js';
+import { AttributeSchemaCache } from './db/attribute-schema.js';
 import type { DatabaseHandle } from './db/connect.js';
 import { pruneContactEvents } from './db/event-retention.js';
 import { createWorkspaceData } from './db/workspace-data.js';
@@ -163,6 +164,7 @@ export async function createServer(
   });
   const events = new ContactEventStream(database.db, bus, config.events, log);
   const afterCommit = (workspaceId: string) => events.announce(workspaceId);
+  const schemaCache = new AttributeSchemaCache();
   async function buildContext(initial: YogaInitialContext & ServerContext): Promise<Context> {
     const principal =
       initial.principal ??
@@ -171,7 +173,12 @@ export async function createServer(
       requestId:
         (initial.request && requestIds.get(initial.request)) ?? requestIdOf(initial.request),
       principal,
-      db: createWorkspaceData(database.db, principal.workspaceId, { afterCommit, log }),
+      db: createWorkspaceData(database.db, principal.workspaceId, {
+        afterCommit,
+        log,
+        schemaCache,
+        schemaVersion: principal.attributeSchemaVersion,
+      }),
       loaders: new Map(),
       events,
       connection: initial.socket,

@@ -39,7 +39,13 @@ export async function createApiKey(
   return { id: row.id, workspaceId: row.workspaceId, key, scopes: [...new Set(scopes)] };
 }
 
-export type Principal = { keyId: string; workspaceId: string; scopes: Set<Scope> };
+export type Principal = {
+  keyId: string;
+  workspaceId: string;
+  scopes: Set<Scope>;
+  /** The workspace's attribute schema version when the key was checked (what caches compare). */
+  attributeSchemaVersion?: string;
+};
 
 /** The workspace and scopes of a live key, or undefined for an unknown or revoked one. */
 export async function authenticateApiKey(
@@ -47,14 +53,26 @@ export async function authenticateApiKey(
   key: string,
 ): Promise<Principal | undefined> {
   if (!key.startsWith(KEY_PREFIX) || key.length > 200) return undefined;
+  // The workspace's schema version rides along: no extra statement to know a cache is current.
   const row = await db
     .selectFrom('apiKeys')
-    .select(['id', 'workspaceId', 'scopes'])
-    .where('keyHash', '=', hashApiKey(key))
-    .where('revokedAt', 'is', null)
+    .innerJoin('workspaces', 'workspaces.id', 'apiKeys.workspaceId')
+    .select([
+      'apiKeys.id',
+      'apiKeys.workspaceId',
+      'apiKeys.scopes',
+      sql<string>`workspaces.attribute_schema_version::text`.as('attributeSchemaVersion'),
+    ])
+    .where('apiKeys.keyHash', '=', hashApiKey(key))
+    .where('apiKeys.revokedAt', 'is', null)
     .executeTakeFirst();
   if (!row) return undefined;
-  return { keyId: row.id, workspaceId: row.workspaceId, scopes: new Set(row.scopes as Scope[]) };
+  return {
+    keyId: row.id,
+    workspaceId: row.workspaceId,
+    scopes: new Set(row.scopes as Scope[]),
+    attributeSchemaVersion: row.attributeSchemaVersion,
+  };
 }
 
 /** Those of `ids` that are no longer live (revoked or gone): long-lived connections re-check. */

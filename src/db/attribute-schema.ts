@@ -16,18 +16,21 @@ export type AttributeSchema = {
   /** profile id → ids of the definitions it groups */
   profileDefinitions: Map<string, Set<string>>;
   unknownAttributes: UnknownAttributesPolicy;
+  /** The workspace's attribute schema version this was read at. */
+  version: bigint;
 };
 
 type SchemaRow = {
   definitions: AttributeDefinition[] | null;
   profiles: (Profile & { definitionIds: string[] })[] | null;
   unknownAttributes: UnknownAttributesPolicy;
+  version: string;
 };
 
 /** Reads the schema; one statement, whatever the number of definitions and profiles. */
 export async function loadAttributeSchema(scope: WorkspaceScope): Promise<AttributeSchema> {
   const { rows } = await sql<SchemaRow>`
-    select w.unknown_attributes as "unknownAttributes",
+    select w.unknown_attributes as "unknownAttributes", w.attribute_schema_version::text as version,
       (select jsonb_agg(jsonb_build_object(
           'id', d.id::text, 'workspaceId', d.workspace_id::text, 'key', d.key, 'name', d.name,
           'description', d.description, 'type', d.type, 'options', d.options, 'pattern', d.pattern,
@@ -65,6 +68,7 @@ export async function loadAttributeSchema(scope: WorkspaceScope): Promise<Attrib
     defaultProfile: profiles.find((p) => p.isDefault),
     profileDefinitions: new Map(profileRows.map((p) => [p.id, new Set(p.definitionIds)])),
     unknownAttributes: row?.unknownAttributes ?? 'STORE',
+    version: BigInt(row?.version ?? 0),
   };
 }
 
@@ -85,13 +89,20 @@ export function definitionsFor(
 }
 
 /**
- * What a value's validity depends on, as one comparable string: definitions (with their last
- * change), profile memberships and the unknown-keys policy. Equal versions validate alike.
+ * One process's attribute schemas by workspace, newest version seen. A request uses the cached
+ * schema when it is at least the version its API key lookup saw; otherwise it reads and caches.
+ * Writes still re-read the schema inside their transaction (see holdAttributeSchema).
  */
-export function schemaVersion(schema: AttributeSchema): string {
-  const definitions = schema.definitions.map(
-    (d) => `${d.id}:${d.updatedAt.getTime()}:${d.archivedAt?.getTime() ?? ''}`,
-  );
-  const profiles = [...schema.profileDefinitions].map(([id, ids]) => `${id}:${[...ids].sort()}`);
-  return [schema.unknownAttributes, definitions.join(','), profiles.join(',')].join('|');
+export class AttributeSchemaCache {
+  private readonly schemas = new Map<string, AttributeSchema>();
+
+  get(workspaceId: string, atLeast: bigint): AttributeSchema | undefined {
+    const schema = this.schemas.get(workspaceId);
+    return schema && schema.version >= atLeast ? schema : undefined;
+  }
+
+  put(workspaceId: string, schema: AttributeSchema): void {
+    const cached = this.schemas.get(workspaceId);
+    if (!cached || cached.version <= schema.version) this.schemas.set(workspaceId, schema);
+  }
 }

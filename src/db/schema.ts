@@ -39,6 +39,8 @@ export interface WorkspacesTable {
   settings: Json<JsonObject>;
   /** What contact writes do with custom attribute keys that have no definition. */
   unknownAttributes: Generated<UnknownAttributesPolicy>;
+  /** Changes whenever what validates a custom attribute changes (see the attributes migration). */
+  attributeSchemaVersion: ColumnType<string, never, never>;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }

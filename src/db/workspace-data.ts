@@ -2,7 +2,11 @@ import { type Kysely, sql } from 'kysely';
 import type { Logger } from '../logger.js';
 import { attributeDefinitionWrites } from './attribute-definition-writes.js';
 import { syncAttributeIndexes } from './attribute-indexes.js';
-import { type AttributeSchema, loadAttributeSchema } from './attribute-schema.js';
+import {
+  type AttributeSchema,
+  type AttributeSchemaCache,
+  loadAttributeSchema,
+} from './attribute-schema.js';
 import { contactBatch } from './contact-batch.js';
 import { contactEventsRepository } from './contact-events.js';
 import { contactWrites } from './contact-writes.js';
@@ -42,7 +46,15 @@ export function createWorkspaceData(
      */
     attributeSchema: (options) => {
       if (options?.reload) attributeSchema = undefined;
-      attributeSchema ??= loadAttributeSchema(scope);
+      const { schemaCache, schemaVersion } = hooks;
+      if (!attributeSchema && schemaCache && schemaVersion !== undefined && !options?.reload) {
+        const cached = schemaCache.get(workspaceId, BigInt(schemaVersion));
+        if (cached) attributeSchema = Promise.resolve(cached);
+      }
+      attributeSchema ??= loadAttributeSchema(scope).then((schema) => {
+        schemaCache?.put(workspaceId, schema);
+        return schema;
+      });
       return attributeSchema;
     },
     /** After a definition's transaction commits: its expression indexes follow its type. */
@@ -99,6 +111,9 @@ export function createWorkspaceData(
 }
 
 export type WorkspaceDataHooks = {
+  /** The process's attribute schemas, and the version the request's key lookup saw. */
+  schemaCache?: AttributeSchemaCache;
+  schemaVersion?: string;
   /** Where failures of after-commit maintenance (attribute indexes) are reported. */
   log?: Logger;
   /** After a write transaction commits: wakes event subscribers (the bus). */

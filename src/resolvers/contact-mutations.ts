@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { type AttributeSchema, schemaVersion } from '../db/attribute-schema.js';
+import type { AttributeSchema } from '../db/attribute-schema.js';
 import type { ContactWrite } from '../db/contact-writes.js';
 import type { Contact } from '../db/schema.js';
 import type { WorkspaceData } from '../db/workspace-data.js';
@@ -97,7 +97,7 @@ export async function holdAttributeSchema(
   const requires = mayCreate && used.definitions.some((d) => d.required && !d.archivedAt);
   if (write.customAttributes === undefined && write.profileIds === undefined && !requires) return;
   await tx.lockAttributeSchema('shared');
-  if (schemaVersion(await tx.attributeSchema()) !== schemaVersion(used)) {
+  if ((await tx.attributeSchema()).version !== used.version) {
     throw new AttributeSchemaChanged();
   }
 }

@@ -19,6 +19,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     `alter table workspaces add column unknown_attributes text not null default 'STORE'
       check (unknown_attributes in ('STORE', 'REJECT'))`,
 
+    // Bumped by every change of what validates a custom attribute (definitions, profiles,
+    // their membership, the unknown-keys policy), in the changing transaction: the API key lookup
+    // reads it, so a process can keep a workspace's schema in memory and know when it is stale.
+    'alter table workspaces add column attribute_schema_version bigint not null default 0',
+    `create function attribute_schema_policy_changed() returns trigger language plpgsql as $$
+    begin
+      if new.unknown_attributes is distinct from old.unknown_attributes then
+        new.attribute_schema_version := old.attribute_schema_version + 1;
+      end if;
+      return new;
+    end $$`,
+    `create trigger workspaces_attribute_schema_version before update of unknown_attributes
+      on workspaces for each row execute function attribute_schema_policy_changed()`,
+
     `create table attribute_definitions (
       id bigint generated always as identity primary key,
       workspace_id bigint not null references workspaces (id) on delete cascade,
@@ -63,6 +77,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         references attribute_definitions (workspace_id, id) on delete cascade
     )`,
     'create index profile_attributes_definition on profile_attributes (workspace_id, definition_id)',
+
+    `create function attribute_schema_changed() returns trigger language plpgsql as $$
+    begin
+      update workspaces set attribute_schema_version = attribute_schema_version + 1
+      where id in (select workspace_id from changed_rows);
+      return null;
+    end $$`,
+    ...['attribute_definitions', 'profiles', 'profile_attributes'].flatMap((table) =>
+      ['insert', 'update', 'delete'].map(
+        (op) => `create trigger ${table}_${op}_schema_version after ${op} on ${table}
+          referencing ${op === 'delete' ? 'old' : 'new'} table as changed_rows
+          for each statement execute function attribute_schema_changed()`,
+      ),
+    ),
 
     // Every workspace has its default profile, which every contact adopts implicitly.
     `insert into profiles (workspace_id, slug, name, description, is_default)
