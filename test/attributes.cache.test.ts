@@ -21,9 +21,12 @@ const FILTERED = `query($op: AttributeFilter!) {
   contacts(first: 5, filter: { attributes: [$op] }) { edges { cursor } } }`;
 
 async function filtered(op: Record<string, unknown>) {
-  return t.gql<{ contacts: { edges: { cursor: string }[] } }, { op: Record<string, unknown> }>(FILTERED, {
-    op,
-  });
+  return t.gql<{ contacts: { edges: { cursor: string }[] } }, { op: Record<string, unknown> }>(
+    FILTERED,
+    {
+      op,
+    },
+  );
 }
 
 describe('the attribute schema cache', () => {
