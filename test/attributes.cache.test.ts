@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDefinition, run } from './attributes-helpers.js';
+import { createContact, createDefinition, mutate, run } from './attributes-helpers.js';
+import { subscribeWs } from './event-clients.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 /**
@@ -65,5 +66,41 @@ describe('the attribute schema cache', () => {
     );
     // Untyped in B: `contains` is a JSON/text test there, not an error.
     expect(b.errors).toBeUndefined();
+  });
+
+  it('reaches open subscriptions: the next page of events uses the changed definition', async () => {
+    const def = await createDefinition(t, { key: 'cached_sub', name: 'Sub', type: 'TEXT' });
+    const { contactEvents } = await run<{ contactEvents: { headCursor: string } }>(
+      t,
+      '{ contactEvents(first: 0) { headCursor } }',
+    );
+    const query = `subscription($after: String) { contactEvents(after: $after) {
+      contact { attributes { key definition { type } } } } }`;
+    const sub = await subscribeWs(
+      t.wsUrl,
+      t.a.keys.read,
+      { after: contactEvents.headCursor },
+      { query },
+    );
+    const typeOf = (i: number) =>
+      (
+        sub.events[i] as unknown as {
+          contact: { attributes: { key: string; definition: { type: string } | null }[] };
+        }
+      ).contact.attributes.find((a) => a.key === 'cached_sub')?.definition?.type;
+    await createContact(t, { name: 'Subscribed', customAttributes: { cached_sub: '7' } });
+    await sub.received(1);
+    expect(typeOf(0)).toBe('TEXT');
+    // The conversion rewrites "7" as 7: an event, executed with the definition as it is now.
+    await mutate(
+      t,
+      'updateAttributeDefinition',
+      'UpdateAttributeDefinitionInput',
+      { id: def.id, type: 'NUMBER' },
+      '__typename',
+    );
+    await sub.received(2);
+    expect(typeOf(1)).toBe('NUMBER');
+    await sub.close();
   });
 });

@@ -57,6 +57,16 @@ export function createWorkspaceData(
       });
       return attributeSchema;
     },
+    /**
+     * The same access for a later unit of work in a long-lived request (a subscription's next
+     * page of events): nothing memoized carries over. It asks for the process's newest cached
+     * attribute schema, not the one current when the request began.
+     */
+    renewed: () =>
+      createWorkspaceData(db, workspaceId, {
+        ...hooks,
+        schemaVersion: hooks.schemaCache ? '0' : hooks.schemaVersion,
+      }),
     /** After a definition's transaction commits: its expression indexes follow its type. */
     async syncAttributeIndexes(definition) {
       try {
@@ -125,6 +135,7 @@ export type WorkspaceData = {
   attributeSchema: (options?: { reload?: boolean }) => Promise<AttributeSchema>;
   syncAttributeIndexes: (definition: AttributeDefinition) => Promise<void>;
   lockAttributeSchema: (mode: 'shared' | 'exclusive') => Promise<void>;
+  renewed: () => WorkspaceData;
   workspace: () => ReturnType<typeof findWorkspace>;
   updateWorkspace: (
     patch: Parameters<typeof updateWorkspace>[2],

@@ -43,13 +43,15 @@ function groupKey(args: ExecutionArgs, field: FieldNode, ctx: Context): string {
 
 /**
  * Loaders shared by the events executed together (one page from the tail), so their nested
- * fields batch into one query each; the next page gets fresh ones, so `contact` is never stale.
+ * fields batch into one query each; the next page gets fresh ones, so `contact` is never stale,
+ * and data access that takes the attribute schema anew (the process's newest, see
+ * AttributeSchemaCache).
  */
 function contextPerBatch(ctx: Context): () => Context {
   let current: Context | undefined;
   return () => {
     if (!current) {
-      current = { ...ctx, loaders: new Map() };
+      current = { ...ctx, db: ctx.db.renewed(), loaders: new Map() };
       setImmediate(() => {
         current = undefined;
       });
