@@ -9,19 +9,8 @@ import { type Operation, rotation } from './operations.js';
  * ranges and sorts (the per-definition expression indexes). Re-check them when those change.
  */
 
-/** The typed definitions the suite creates (values come from the demo generator). */
-export const BENCH_DEFINITIONS = [
-  { key: 'plan', name: 'Plan', type: 'LIST', options: ['free', 'starter', 'pro', 'enterprise'] },
-  { key: 'lifetime_value', name: 'Lifetime value', type: 'NUMBER' },
-  { key: 'signup_date', name: 'Signup date', type: 'DATE' },
-  { key: 'vip', name: 'VIP', type: 'BOOLEAN' },
-  {
-    key: 'interests',
-    name: 'Interests',
-    type: 'MULTI_SELECT',
-    options: ['api', 'mobile', 'billing', 'analytics', 'security'],
-  },
-] as const;
+/** The typed definitions the suite creates: the demo's (values come from its generator). */
+export { DEMO_DEFINITIONS as BENCH_DEFINITIONS } from '../src/demo/demo-schema.js';
 
 /** One segment per plan, so requests rotate over four audiences of similar size. */
 export const SEGMENT_PLANS = ['free', 'starter', 'pro', 'enterprise'] as const;

@@ -1,22 +1,19 @@
-/**
- * The demo workspace's attribute schema and audiences, created through the public API (the
- * same validation, conversion and indexes as any client's), right after the server starts.
- * The generated contacts already carry these keys as untyped values; defining them converts
- * and types them.
- */
+/** Definitions of the keys the demo generator writes (src/demo/generate.ts); the bench's too. */
+export const DEMO_DEFINITIONS = [
+  { key: 'plan', name: 'Plan', type: 'LIST', options: ['free', 'starter', 'pro', 'enterprise'] },
+  { key: 'lifetime_value', name: 'Lifetime value', type: 'NUMBER' },
+  { key: 'signup_date', name: 'Signup date', type: 'DATE' },
+  { key: 'vip', name: 'VIP', type: 'BOOLEAN' },
+  {
+    key: 'interests',
+    name: 'Interests',
+    type: 'MULTI_SELECT',
+    options: ['api', 'mobile', 'billing', 'analytics', 'security'],
+  },
+] as const;
+
 const OPERATIONS: { query: string; variables: Record<string, unknown> }[] = [
-  ...[
-    { key: 'plan', name: 'Plan', type: 'LIST', options: ['free', 'starter', 'pro', 'enterprise'] },
-    { key: 'lifetime_value', name: 'Lifetime value', type: 'NUMBER' },
-    { key: 'signup_date', name: 'Signup date', type: 'DATE' },
-    { key: 'vip', name: 'VIP', type: 'BOOLEAN' },
-    {
-      key: 'interests',
-      name: 'Interests',
-      type: 'MULTI_SELECT',
-      options: ['api', 'mobile', 'billing', 'analytics', 'security'],
-    },
-  ].map((input, position) => ({
+  ...DEMO_DEFINITIONS.map((input, position) => ({
     query: `mutation ($input: CreateAttributeDefinitionInput!) {
       createAttributeDefinition(input: $input) { __typename ... on Error { message } } }`,
     variables: { input: { ...input, position } },
@@ -54,6 +51,12 @@ const OPERATIONS: { query: string; variables: Record<string, unknown> }[] = [
 
 type Fetch = (url: string, init: RequestInit) => Promise<Response> | Response;
 
+/**
+ * The demo workspace's attribute schema and audiences, created through the public API (the
+ * same validation, conversion and indexes as any client's), right after the server starts.
+ * The generated contacts already carry these keys as untyped values; defining them converts
+ * and types them.
+ */
 export async function createDemoSchema(fetch: Fetch, apiKey: string): Promise<void> {
   for (const operation of OPERATIONS) {
     const response = await fetch('http://localhost/graphql', {
