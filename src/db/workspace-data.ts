@@ -59,14 +59,11 @@ export function createWorkspaceData(
     },
     /**
      * The same access for a later unit of work in a long-lived request (a subscription's next
-     * page of events): nothing memoized carries over. It asks for the process's newest cached
-     * attribute schema, not the one current when the request began.
+     * page of events): nothing memoized carries over, and the attribute schema, when that work
+     * needs it, is read from the database — the version the key lookup saw is long gone, and
+     * the cache may not hold a change whose events are being delivered yet.
      */
-    renewed: () =>
-      createWorkspaceData(db, workspaceId, {
-        ...hooks,
-        schemaVersion: hooks.schemaCache ? '0' : hooks.schemaVersion,
-      }),
+    renewed: () => createWorkspaceData(db, workspaceId, { ...hooks, schemaVersion: undefined }),
     /** After a definition's transaction commits: its expression indexes follow its type. */
     async syncAttributeIndexes(definition) {
       try {

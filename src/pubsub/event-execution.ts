@@ -44,8 +44,7 @@ function groupKey(args: ExecutionArgs, field: FieldNode, ctx: Context): string {
 /**
  * Loaders shared by the events executed together (one page from the tail), so their nested
  * fields batch into one query each; the next page gets fresh ones, so `contact` is never stale,
- * and data access that takes the attribute schema anew (the process's newest, see
- * AttributeSchemaCache).
+ * and data access that reads the attribute schema anew when the page needs it.
  */
 function contextPerBatch(ctx: Context): () => Context {
   let current: Context | undefined;
