@@ -13,14 +13,11 @@ import {
   segmentFilter,
   segmentName,
 } from './attribute-operations.js';
+import { runAll, settingsLine } from './compare.js';
 import { ensureDataset, openBenchDatabase } from './dataset.js';
-import { loadHttp } from './http-load.js';
 import type { BenchOptions } from './options.js';
 import type { Row } from './report.js';
-import { startServerProcess } from './server-process.js';
-import { loadSql } from './sql-load.js';
 import { countStatements } from './statements.js';
-import { type Measurement, summarize } from './stats.js';
 
 /**
  * Typed attributes and segments over `--contacts` contacts of one workspace, in a schema of its
@@ -125,11 +122,6 @@ async function ensureSchema(
   }
 }
 
-async function measure(options: BenchOptions, run: (seconds: number) => Promise<Measurement>) {
-  if (options.warmup > 0) await run(options.warmup);
-  return summarize(await run(options.duration));
-}
-
 export async function runAttributes(
   options: BenchOptions,
   log: (line: string) => void,
@@ -141,38 +133,8 @@ export async function runAttributes(
     const fixtures = await ensureSchema(database, suite, dataset.workspaceId, log);
     const ops = attributeOperations(fixtures);
     const statements = await countStatements(suite, dataset.apiKey, ops);
-    const server = await startServerProcess({
-      DATABASE_URL: suite.databaseUrl,
-      DATABASE_SCHEMA: suite.schema,
-      DATABASE_POOL_SIZE: String(Math.min(200, suite.connections)),
-    });
-    const rows: Row[] = [];
-    try {
-      for (const op of ops) {
-        log(`${op.title}: GraphQL…`);
-        const graphql = await measure(suite, (s) =>
-          loadHttp(server.url, dataset.apiKey, op, s, suite.connections),
-        );
-        log(`${op.title}: raw SQL…`);
-        const raw = await measure(suite, (s) => loadSql(database.pool, op, s, suite.connections));
-        rows.push({
-          name: op.name,
-          title: op.title,
-          graphql,
-          raw,
-          statements: statements.get(op.name) ?? 0,
-        });
-      }
-    } finally {
-      await server.stop();
-    }
-    const origin =
-      dataset.seedSeconds === null ? 'reused' : `seeded in ${dataset.seedSeconds.toFixed(1)} s`;
-    const settings =
-      `Attributes: ${suite.contacts} contacts (seed ${suite.seed}, schema "${suite.schema}", ` +
-      `${origin}); ${suite.connections} connections, ${suite.warmup} s warm-up + ` +
-      `${suite.duration} s measured per run`;
-    return { rows, settings };
+    const rows = await runAll(suite, dataset, database, ops, statements, log);
+    return { rows, settings: settingsLine('Attributes', suite, dataset) };
   } finally {
     await database.close();
   }

@@ -1,17 +1,13 @@
-import type { DatabaseHandle } from '../src/db/connect.js';
 import { type AttributesReport, runAttributes } from './attributes.js';
-import { type BenchDataset, ensureDataset, openBenchDatabase } from './dataset.js';
+import { runAll, settingsLine } from './compare.js';
+import { ensureDataset, openBenchDatabase } from './dataset.js';
 import { type EventsReport, renderEventsReport, runEvents } from './events.js';
 import { loadFixtures } from './fixtures.js';
-import { loadHttp } from './http-load.js';
 import { describeMachine, machineLine } from './machine.js';
-import { type Operation, operations } from './operations.js';
+import { operations } from './operations.js';
 import { type BenchOptions, readOptions, USAGE } from './options.js';
-import { type Row, ratio, renderTable } from './report.js';
-import { startServerProcess } from './server-process.js';
-import { loadSql } from './sql-load.js';
+import { ratio, renderTable } from './report.js';
 import { countStatements } from './statements.js';
-import { type Measurement, summarize } from './stats.js';
 import { renderWriteTable, runWrites, WRITE_NAMES, writeRatio } from './writes.js';
 
 /**
@@ -61,7 +57,7 @@ async function main(argv: string[]) {
       };
       console.log(JSON.stringify(out, null, 2));
     } else {
-      const settings = settingsLine(options, dataset);
+      const settings = settingsLine('Dataset', options, dataset);
       console.log(
         rows.length > 0
           ? renderTable(rows, machine, settings)
@@ -120,60 +116,6 @@ async function suitesOnly(options: BenchOptions, log: (line: string) => void) {
     console.log(renderEventsReport(events));
   }
   if (attributes) console.log(renderTable(attributes.rows, machine, attributes.settings));
-}
-
-/** Per operation, GraphQL then raw SQL back to back, so drifting machine load hits both. */
-async function runAll(
-  options: BenchOptions,
-  dataset: BenchDataset,
-  database: DatabaseHandle,
-  ops: Operation[],
-  statements: Map<string, number>,
-  log: (line: string) => void,
-): Promise<Row[]> {
-  const server = await startServerProcess({
-    DATABASE_URL: options.databaseUrl,
-    DATABASE_SCHEMA: options.schema,
-    DATABASE_POOL_SIZE: String(Math.min(200, options.connections)),
-  });
-  const { connections } = options;
-  const rows: Row[] = [];
-  try {
-    for (const op of ops) {
-      log(`${op.title}: GraphQL…`);
-      const graphql = await measure(options, (s) =>
-        loadHttp(server.url, dataset.apiKey, op, s, connections),
-      );
-      log(`${op.title}: raw SQL…`);
-      const raw = await measure(options, (s) => loadSql(database.pool, op, s, connections));
-      rows.push({
-        name: op.name,
-        title: op.title,
-        graphql,
-        raw,
-        statements: statements.get(op.name) ?? 0,
-      });
-    }
-  } finally {
-    await server.stop();
-  }
-  return rows;
-}
-
-/** A warm-up run (discarded), then the measured one. */
-async function measure(options: BenchOptions, run: (seconds: number) => Promise<Measurement>) {
-  if (options.warmup > 0) await run(options.warmup);
-  return summarize(await run(options.duration));
-}
-
-function settingsLine(options: BenchOptions, dataset: BenchDataset): string {
-  const origin =
-    dataset.seedSeconds === null ? 'reused' : `seeded in ${dataset.seedSeconds.toFixed(1)} s`;
-  return (
-    `Dataset: ${options.contacts} contacts (seed ${options.seed}, schema "${options.schema}", ` +
-    `${origin}); ${options.connections} connections, ${options.warmup} s warm-up + ` +
-    `${options.duration} s measured per run`
-  );
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

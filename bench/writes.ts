@@ -4,9 +4,10 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import { createApiKey } from '../src/db/api-keys.js';
 import type { DatabaseHandle } from '../src/db/connect.js';
+import { measure } from './compare.js';
 import type { BenchOptions } from './options.js';
 import { startServerProcess } from './server-process.js';
-import { type Measurement, type Summary, summarize } from './stats.js';
+import type { Measurement, Summary } from './stats.js';
 
 /**
  * Writes into the read dataset's workspace (which already holds its contacts), each row with a
@@ -162,11 +163,6 @@ async function loadSql(
   };
   await Promise.all(Array.from({ length: connections }, loop));
   return { latenciesMs, seconds: (performance.now() - started) / 1000, failures };
-}
-
-async function measure(options: BenchOptions, run: (seconds: number) => Promise<Measurement>) {
-  if (options.warmup > 0) await run(options.warmup);
-  return summarize(await run(options.duration));
 }
 
 /** The selected writes, GraphQL then raw SQL back to back; the run's rows are removed after. */
